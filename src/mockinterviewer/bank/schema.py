@@ -1,0 +1,153 @@
+"""The question bank's data model: questions with rubrics, and interview loops made of rounds.
+
+Everything a person writes in `question_bank/` is validated by these models (`extra="forbid"`),
+so a typo in a field name is an error that names the field, never a silently ignored key.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+
+Slug = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]*$", min_length=1, max_length=80)]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Kind(StrEnum):
+    BEHAVIORAL = "behavioral"
+    TECHNICAL = "technical"
+    SYSTEM_DESIGN = "system-design"
+    CODING = "coding"
+
+
+class Difficulty(StrEnum):
+    EASY = "easy"
+    MEDIUM = "medium"
+    HARD = "hard"
+
+
+class Criterion(Strict):
+    """One thing a strong answer shows, scored on the rubric's scale."""
+
+    id: Slug
+    name: Text
+    description: Text
+    weight: float = Field(gt=0, le=10)
+    anchors: dict[int, Text] = Field(
+        description="What an answer at each score level looks like; one entry per level 0..scale_max."
+    )
+    signals: list[Text] = Field(
+        min_length=3,
+        description="Short phrases or terms whose presence in an answer shows this criterion.",
+    )
+    follow_up: Text = Field(description="The probe an interviewer asks when the answer has not covered this.")
+
+
+class Rubric(Strict):
+    scale_max: int = Field(default=4, ge=2, le=10)
+    criteria: list[Criterion] = Field(min_length=3, max_length=6)
+    red_flags: list[Text] = Field(min_length=1)
+    exemplar: list[Text] = Field(
+        min_length=3, description="Outline of a strong senior answer, one point per entry."
+    )
+    draft: bool = Field(default=False, description="True while a person still has to review it.")
+
+    @model_validator(mode="after")
+    def _anchors_cover_scale(self) -> Rubric:
+        levels = set(range(self.scale_max + 1))
+        for criterion in self.criteria:
+            if set(criterion.anchors) != levels:
+                missing = sorted(levels - set(criterion.anchors))
+                extra = sorted(set(criterion.anchors) - levels)
+                raise ValueError(
+                    f"criterion '{criterion.id}': anchors must have exactly the levels 0..{self.scale_max}"
+                    + (f"; missing {missing}" if missing else "")
+                    + (f"; unexpected {extra}" if extra else "")
+                )
+        ids = [c.id for c in self.criteria]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"criterion ids must be unique within a rubric, got {ids}")
+        return self
+
+    @property
+    def total_weight(self) -> float:
+        return sum(c.weight for c in self.criteria)
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+
+class Question(Strict):
+    id: Slug
+    prompt: Text
+    round_types: list[Slug] = Field(min_length=1)
+    category: Text
+    kind: Kind
+    difficulty: Difficulty
+    levels: list[Slug] = Field(default_factory=lambda: ["senior"], min_length=1)
+    suggested_minutes: float = Field(gt=0, le=120)
+    source: str | None = Field(default=None, description="Where the question comes from, e.g. a prep guide.")
+    rubric: Rubric
+
+
+class Round(Strict):
+    id: Slug
+    name: Text
+    duration_minutes: int = Field(gt=0, le=480)
+    focus: Text
+    categories: list[Text] = Field(min_length=1)
+    kinds: list[Kind] = Field(min_length=1)
+    values: list[Slug] = Field(default_factory=list)
+    questions: int = Field(default=3, ge=1, le=20, description="How many questions a session of it asks.")
+    interviewer: Text = Field(description="Who conducts it, e.g. 'a Netflix recruiter'.")
+
+
+class CompanyValue(Strict):
+    id: Slug
+    name: Text
+    description: Text
+
+
+class Loop(Strict):
+    id: Slug
+    company: Text
+    role: Text
+    level: Slug
+    description: Text
+    values: list[CompanyValue] = Field(default_factory=list)
+    rounds: list[Round] = Field(min_length=1)
+    hire_bar: float = Field(
+        default=2.5, description="Weighted score on the 0..scale_max rubric scale that meets the level's bar."
+    )
+
+    @field_validator("rounds")
+    @classmethod
+    def _unique_round_ids(cls, rounds: list[Round]) -> list[Round]:
+        ids = [r.id for r in rounds]
+        if len(ids) != len(set(ids)):
+            raise ValueError(f"round ids must be unique, got {ids}")
+        return rounds
+
+    @model_validator(mode="after")
+    def _values_known(self) -> Loop:
+        known = {v.id for v in self.values}
+        for round_ in self.rounds:
+            unknown = [v for v in round_.values if v not in known]
+            if unknown:
+                raise ValueError(f"round '{round_.id}' names values {unknown} not listed in the loop's values")
+        return self
+
+    def round(self, round_id: str) -> Round:
+        for round_ in self.rounds:
+            if round_.id == round_id:
+                return round_
+        raise KeyError(round_id)

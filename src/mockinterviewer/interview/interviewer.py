@@ -1,0 +1,88 @@
+"""The Interviewer protocol: what to say next, given where the conversation stands.
+
+The orchestrator owns the flow (which phase, which question, when time is up); an interviewer
+only chooses the words and, after an answer, whether to follow up or move on. Implementations:
+`scripted.ScriptedInterviewer` (offline) and `llm.LLMInterviewer`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from pydantic import BaseModel, Field
+
+from mockinterviewer.bank.schema import Loop, Question, Round
+
+
+class MoveKind(StrEnum):
+    ASK = "ask"
+    FOLLOW_UP = "follow_up"
+    MOVE_ON = "move_on"
+    WRAP_UP = "wrap_up"
+
+
+class Move(BaseModel):
+    """What the interviewer does next and the words it says."""
+
+    kind: MoveKind
+    text: str = Field(min_length=1)
+    probes: list[str] = Field(default_factory=list, description="Criterion ids a follow-up probes.")
+    source: str = "scripted"
+    meta: dict[str, object] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class QuestionContext:
+    """Everything an interviewer may know about the question in progress.
+
+    `answers` are the candidate's turns on this question so far (the newest last); `covered`
+    maps each criterion the answers already cover to the quotes that show it; `probed` lists
+    criteria already followed up on.
+    """
+
+    loop: Loop
+    round: Round
+    question: Question
+    answers: list[str]
+    covered: dict[str, list[str]]
+    probed: list[str]
+    follow_ups_asked: int
+    max_follow_ups: int
+    seconds_left: float
+    question_number: int
+    questions_in_round: int
+    transcript: list[tuple[str, str]] = field(default_factory=list)  # (speaker, text), this question
+    on_partial: Callable[[str], None] | None = None  # streams words to the channel as produced
+
+
+@dataclass(frozen=True)
+class RoundContext:
+    loop: Loop
+    round: Round
+    candidate: str
+    questions_in_round: int
+    candidate_question: str | None = None  # for reply(): what the candidate asked
+    on_partial: Callable[[str], None] | None = None
+
+
+class Interviewer(Protocol):
+    name: str
+
+    def opening(self, ctx: RoundContext) -> str: ...
+
+    def ask(self, ctx: QuestionContext) -> str: ...
+
+    def after_answer(self, ctx: QuestionContext) -> Move:
+        """Follow up on the question in progress or move on (the orchestrator enforces limits)."""
+        ...
+
+    def invite_questions(self, ctx: RoundContext) -> str: ...
+
+    def reply(self, ctx: RoundContext) -> str:
+        """Answer the candidate's own question (ctx.candidate_question) at the end of a round."""
+        ...
+
+    def closing(self, ctx: RoundContext) -> str: ...

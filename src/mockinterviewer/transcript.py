@@ -1,0 +1,138 @@
+"""The records every layer shares: a session's turns and the grades of its answers.
+
+Plain pydantic data with no behaviour that needs the interview, the grader or the database, so
+the store can persist them and the report can render them without importing either.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class Speaker(StrEnum):
+    INTERVIEWER = "interviewer"
+    CANDIDATE = "candidate"
+
+
+class TurnKind(StrEnum):
+    OPENING = "opening"  # interviewer opens a round
+    QUESTION = "question"  # interviewer asks a planned question
+    FOLLOW_UP = "follow_up"  # interviewer probes the current question
+    MOVE_ON = "move_on"  # interviewer acknowledges and leaves the current question
+    INVITE_QUESTIONS = "invite_questions"  # interviewer asks for the candidate's questions
+    REPLY = "reply"  # interviewer answers a candidate's question
+    CLOSING = "closing"  # interviewer closes a round
+    ANSWER = "answer"  # candidate answers the current question
+    SKIP = "skip"  # candidate skips the current question
+    CANDIDATE_QUESTION = "candidate_question"  # candidate asks, or declines to ask, at the end
+
+
+class Turn(BaseModel):
+    """One utterance. `index` orders the turns of a session from 0."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    index: int = Field(ge=0)
+    speaker: Speaker
+    kind: TurnKind
+    text: str
+    round_id: str
+    question_id: str | None = None
+    probes: list[str] = Field(default_factory=list, description="Criterion ids a follow-up probes.")
+    seconds: float = Field(default=0.0, ge=0, description="Time the turn took (answer time for the candidate).")
+    source: str = Field(default="scripted", description="Who produced it: scripted, llm, typed, voice ...")
+    meta: dict[str, Any] = Field(default_factory=dict, description="Latency, token usage, audio path ...")
+    created_at: datetime = Field(default_factory=utcnow)
+
+
+class SessionStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    UNFINISHED = "unfinished"
+    COMPLETED = "completed"
+
+
+class PlannedQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question_id: str
+    minutes: float = Field(gt=0, description="Time budget for this question, follow-ups included.")
+
+
+class PlannedRound(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    round_id: str
+    questions: list[PlannedQuestion]
+
+
+class Plan(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    loop_id: str
+    seed: int
+    rounds: list[PlannedRound]
+
+    def question_ids(self) -> list[str]:
+        return [q.question_id for r in self.rounds for q in r.questions]
+
+
+class Session(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    candidate: str
+    loop_id: str
+    plan: Plan
+    status: SessionStatus = SessionStatus.IN_PROGRESS
+    interviewer: str = "scripted"
+    max_follow_ups: int = 2
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+    turns: list[Turn] = Field(default_factory=list)
+
+
+class CriterionGrade(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    name: str
+    score: float = Field(ge=0)
+    max_score: float = Field(gt=0)
+    weight: float = Field(gt=0)
+    evidence: list[str] = Field(
+        default_factory=list, description="Verbatim quotes from the candidate's own words."
+    )
+    rationale: str
+    grader: str = Field(default="rubric", description="rubric, llm, or rubric-fallback (the LLM failed).")
+
+
+class QuestionGrade(BaseModel):
+    """The grade of one question: the same object as one entry of a report's `questions[]`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    question_id: str
+    prompt: str
+    round_id: str | None = None
+    answer: str = Field(description="The candidate's words for this question, all turns joined.")
+    score: float = Field(ge=0, description="Weighted score on the rubric scale.")
+    max_score: float = Field(gt=0)
+    criteria: list[CriterionGrade]
+    flags: list[str] = Field(
+        default_factory=list,
+        description="Why an answer got no credit: no_answer, skipped, gibberish, off_topic, injection ...",
+    )
+    gradable: bool = Field(default=True, description="False when there was not enough to grade.")
+    summary: str = ""
+    strengths: list[str] = Field(default_factory=list)
+    gaps: list[str] = Field(default_factory=list)
+    next_step: str = ""
+    grader: str = "rubric"
