@@ -35,6 +35,10 @@ class Channel(Protocol):
         """A message from the program, not the interviewer (time left, saved, errors)."""
         ...
 
-    def listen(self) -> Reply | None:
-        """The candidate's next reply, or None when there is no more input."""
+    def listen(self, *, vocabulary: str = "") -> Reply | None:
+        """The candidate's next reply, or None when there is no more input.
+
+        `vocabulary` is the current question's own words (prompt and rubric signals), which a
+        speech channel passes to speech-to-text as its prompt.
+        """
         ...

@@ -1,0 +1,1 @@
+"""Channels: how the orchestrator talks to the candidate (terminal, answers file, voice)."""

@@ -1,0 +1,1 @@
+"""Evaluations of the grader and the interviewer (used by `mockinterviewer eval`)."""
