@@ -17,6 +17,9 @@ from mockinterviewer.bank.schema import Loop, Question
 from mockinterviewer.errors import BankError, NotFoundError
 
 
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 @dataclass(frozen=True)
 class Problem:
     path: Path
@@ -99,8 +102,7 @@ def _parse(path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, list[P
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(path, None, None, f"cannot read the file ({exc}); it must be UTF-8 YAML")]
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
@@ -111,6 +113,7 @@ def _parse(path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, list[P
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
+        node = yaml.compose(text, Loader=_Loader)
         problems = []
         for error in exc.errors():
             loc = tuple(error.get("loc", ()))
@@ -138,7 +141,7 @@ def lint_bank(root: Path) -> tuple[Bank, list[Problem]]:
         if isinstance(question, Question):
             if question.id in seen:
                 problems.append(
-                    Problem(path, _line_of(yaml.compose(path.read_text()), ("id",)), "id",
+                    Problem(path, _line_of(yaml.compose(path.read_text(), Loader=_Loader), ("id",)), "id",
                             f"duplicate id '{question.id}', already used by {seen[question.id]}; "
                             "give each question its own id")
                 )

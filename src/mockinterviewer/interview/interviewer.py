@@ -56,6 +56,10 @@ class QuestionContext:
     questions_in_round: int
     transcript: list[tuple[str, str]] = field(default_factory=list)  # (speaker, text), this question
     on_partial: Callable[[str], None] | None = None  # streams words to the channel as produced
+    # Withdraws the words streamed so far (the LLM's stream was cut, or they failed the leak check);
+    # the interviewer then returns different words. None: the LLM interviewer streams a marker and
+    # the replacement words instead.
+    on_retract: Callable[[], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,7 @@ class RoundContext:
     questions_in_round: int
     candidate_question: str | None = None  # for reply(): what the candidate asked
     on_partial: Callable[[str], None] | None = None
+    on_retract: Callable[[], None] | None = None  # see QuestionContext.on_retract
 
 
 class Interviewer(Protocol):

@@ -1,0 +1,193 @@
+"""Turn an interview prep guide (plain text, in the form of ../shared/guides/) into a loop file and
+question stubs. Stubs carry everything but the rubric, which a person (or a model, as a draft for
+a person to review) still has to write."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from mockinterviewer.errors import InputError
+
+_HEADER = re.compile(
+    r"^(?P<category>.+?)(?P<difficulty>Easy|Medium|Hard)(?P<type>System Design|Technical|Behavioral|Coding)$"
+)
+_PRACTICED = re.compile(r"^\d+\s+practiced$")
+_END_MARKERS = ("Additional Information", "Want to create", "Interview-Ready Courses")
+
+_KIND_OF_TYPE = {"System Design": "system-design", "Technical": "technical", "Behavioral": "behavioral",
+                 "Coding": "coding"}
+_BEHAVIORAL_WORDS = ("collaboration", "leadership", "ownership", "communication", "conflict", "culture",
+                     "influence", "feedback", "delivery", "decision", "stakeholder", "mentor")
+
+
+def slugify(text: str, max_words: int = 6) -> str:
+    words = re.findall(r"[a-z0-9]+", text.lower())
+    return "-".join(words[:max_words]) or "item"
+
+
+@dataclass
+class GuideQuestion:
+    prompt: str
+    category: str
+    difficulty: str
+    kind: str
+    round_types: list[str] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return slugify(self.prompt.removeprefix("Medium:").removeprefix("Hard:").removeprefix("Easy:"))
+
+
+@dataclass
+class Guide:
+    company: str
+    role: str
+    level: str
+    description: str
+    rounds: list[str]
+    questions: list[GuideQuestion]
+
+
+def parse_guide(text: str) -> Guide:
+    lines = [line.strip() for line in text.splitlines()]
+    title = next((line for line in lines if "Interview Preparation Guide" in line), "")
+    match = re.match(r"(?P<company>\S+)\s+(?P<role>.+?)\s+Interview Preparation Guide", title)
+    if not match:
+        raise InputError(
+            "This does not look like a prep guide: no line '<Company> <Role> Interview Preparation Guide'.",
+            hint="Pass a guide in the form of ../shared/guides/netflix-senior-swe.txt.",
+        )
+    company, role = match["company"], match["role"]
+    level = "senior" if "senior" in role.lower() else slugify(role.split()[0], 1)
+    start = lines.index(title) + 1
+    description = max((line for line in lines[start:start + 12]), key=len, default="")
+
+    rounds: list[str] = []
+    if "Interview Rounds" in lines:
+        i = lines.index("Interview Rounds") + 1
+        while i < len(lines) and not lines[i].startswith("Frequently Asked"):
+            if lines[i] and not lines[i].isdigit():
+                rounds.append(lines[i])
+            i += 1
+    questions: list[GuideQuestion] = []
+    i = next((k for k, line in enumerate(lines) if line.startswith("Frequently Asked")), len(lines))
+    while i < len(lines):
+        line = lines[i]
+        if line.startswith(_END_MARKERS):
+            break
+        header = _HEADER.match(line)
+        if header:
+            j = i + 1
+            while j < len(lines) and (not lines[j] or _PRACTICED.match(lines[j])):
+                j += 1
+            body: list[str] = []
+            while j < len(lines) and lines[j] and not _HEADER.match(lines[j]):
+                body.append(lines[j])
+                j += 1
+            if body:
+                kind = _KIND_OF_TYPE[header["type"]]
+                questions.append(GuideQuestion(prompt=" ".join(body), category=header["category"].strip(),
+                                               difficulty=header["difficulty"].lower(), kind=kind))
+            i = j
+            continue
+        i += 1
+    if not questions:
+        raise InputError("No questions found in the guide.",
+                         hint="Questions follow a 'Frequently Asked ... Questions' line, each under a "
+                              "'<Category><Easy|Medium|Hard><Technical|System Design>' line.")
+    round_ids = [slugify(r) for r in rounds] or ["interview"]
+    for question in questions:
+        question.round_types = [_round_for(question, rounds, round_ids)]
+    return Guide(company, role, level, description, rounds or ["Interview"], questions)
+
+
+def _round_for(question: GuideQuestion, rounds: list[str], round_ids: list[str]) -> str:
+    def find(*words: str) -> str | None:
+        for name, round_id in zip(rounds, round_ids, strict=False):
+            if all(w in name.lower() for w in words):
+                return round_id
+        return None
+
+    category = question.category.lower()
+    if question.kind == "coding":
+        chosen = find("phone") or find("coding")
+    elif question.kind == "system-design":
+        chosen = find("onsite", "technical") or find("design") or find("technical")
+    elif question.kind == "behavioral" or any(w in category for w in _BEHAVIORAL_WORDS):
+        chosen = find("behavioral") or find("manager") or find("leadership")
+    else:
+        chosen = find("onsite", "technical") or find("technical")
+    return chosen or round_ids[-1]
+
+
+def loop_document(guide: Guide) -> dict[str, Any]:
+    rounds = []
+    for name in guide.rounds:
+        round_id = slugify(name)
+        in_round = [q for q in guide.questions if round_id in q.round_types]
+        categories = sorted({q.category for q in in_round}) or ["General"]
+        kinds = sorted({q.kind for q in in_round}) or ["behavioral"]
+        rounds.append({
+            "id": round_id, "name": name, "duration_minutes": 45, "questions": 2,
+            "interviewer": f"a {guide.company} interviewer", "focus": f"{name} of the {guide.role} loop.",
+            "categories": categories, "kinds": kinds,
+        })
+    return {
+        "id": slugify(f"{guide.company} {guide.role}"), "company": guide.company, "role": guide.role,
+        "level": guide.level, "description": guide.description or f"{guide.company} {guide.role} loop.",
+        "rounds": rounds,
+    }
+
+
+def question_document(question: GuideQuestion, source: str, rubric: dict[str, Any] | None) -> dict[str, Any]:
+    doc: dict[str, Any] = {
+        "id": question.id, "prompt": question.prompt, "round_types": question.round_types,
+        "category": question.category, "kind": question.kind, "difficulty": question.difficulty,
+        "levels": ["senior"], "suggested_minutes": 10 if question.kind != "system-design" else 20,
+        "source": source,
+    }
+    if rubric is not None:
+        doc["rubric"] = rubric
+    return doc
+
+
+@dataclass
+class ImportResult:
+    loop_path: Path
+    question_paths: list[Path]
+    needs_rubric: list[Path]
+    drafted: list[Path]
+
+
+def write_import(guide: Guide, out_dir: Path, source: str, drafter: Any = None) -> ImportResult:
+    """Write loops/<id>.yaml and questions/<category>/<id>.yaml under `out_dir`.
+
+    `drafter(question_document) -> dict | None` may draft a rubric (marked draft: true).
+    """
+    out_dir = Path(out_dir)
+    loop_doc = loop_document(guide)
+    try:
+        (out_dir / "loops").mkdir(parents=True, exist_ok=True)
+        loop_path = out_dir / "loops" / f"{loop_doc['id']}.yaml"
+        loop_path.write_text(yaml.safe_dump(loop_doc, sort_keys=False, width=100), encoding="utf-8")
+        paths, missing, drafted = [], [], []
+        for question in guide.questions:
+            doc = question_document(question, source, None)
+            rubric = drafter(doc) if drafter is not None else None
+            if rubric is not None:
+                doc["rubric"] = rubric
+            folder = out_dir / "questions" / slugify(question.category, 4)
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{question.id}.yaml"
+            header = "" if rubric else "# STUB: add a rubric (see question_bank/questions for examples).\n"
+            path.write_text(header + yaml.safe_dump(doc, sort_keys=False, width=100), encoding="utf-8")
+            paths.append(path)
+            (drafted if rubric else missing).append(path)
+    except OSError as exc:
+        raise InputError(f"Cannot write to {out_dir}: {exc}", hint="Choose a writable output folder.") from exc
+    return ImportResult(loop_path, paths, missing, drafted)

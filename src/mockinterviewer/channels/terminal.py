@@ -1,0 +1,101 @@
+"""The terminal channel: Rich output, typed answers (a pasted multi-line answer arrives whole)."""
+
+from __future__ import annotations
+
+import io
+import select
+import sys
+import time
+from typing import TextIO
+
+from rich.console import Console
+from rich.markup import escape
+
+from mockinterviewer.channels.base import Reply
+
+_STYLES = {
+    "question": "bold cyan",
+    "follow_up": "cyan",
+    "repeat": "cyan",
+    "opening": "green",
+    "closing": "green",
+    "invite_questions": "green",
+    "reply": "green",
+    "move_on": "dim cyan",
+}
+
+
+def _more_waiting(stream: TextIO, wait: float) -> bool:
+    """True when more input is already waiting (the rest of a paste)."""
+    try:
+        ready, _, _ = select.select([stream], [], [], wait)
+    except (ValueError, OSError, io.UnsupportedOperation):
+        return False
+    return bool(ready)
+
+
+class TerminalChannel:
+    """Shows the interviewer in the terminal and reads the candidate's typed replies.
+
+    One line is one reply; lines pasted together (arriving within `paste_window` seconds) are
+    one reply; a reply that starts with ``` continues until a line that is only ```.
+    """
+
+    def __init__(
+        self,
+        console: Console | None = None,
+        stdin: TextIO | None = None,
+        *,
+        interviewer_label: str = "Interviewer",
+        paste_window: float = 0.05,
+    ) -> None:
+        self.console = console or Console(highlight=False)
+        self.stdin = stdin or sys.stdin
+        if hasattr(self.stdin, "reconfigure"):
+            try:
+                self.stdin.reconfigure(errors="replace")  # binary garbage must not crash the session
+            except (ValueError, io.UnsupportedOperation):
+                pass
+        self.label = interviewer_label
+        self.paste_window = paste_window
+        self._streaming = False
+
+    def say(self, text: str, *, kind: str) -> None:
+        style = _STYLES.get(kind, "white")
+        if self._streaming:
+            self.console.print()
+            self._streaming = False
+            return
+        self.console.print(f"\n[bold]{escape(self.label)}:[/] [{style}]{escape(text)}[/]")
+
+    def partial(self, chunk: str) -> None:
+        if not self._streaming:
+            self.console.print(f"\n[bold]{escape(self.label)}:[/] ", end="")
+            self._streaming = True
+        self.console.print(escape(chunk), end="", style="cyan")
+
+    def info(self, text: str) -> None:
+        self.console.print(f"[dim]{escape(text)}[/]")
+
+    def listen(self, *, vocabulary: str = "") -> Reply | None:
+        self.console.print("[bold magenta]You:[/] ", end="")
+        started = time.monotonic()
+        line = self.stdin.readline()
+        if line == "":
+            return None
+        lines = [line.rstrip("\n")]
+        if lines[0].strip().startswith("```"):
+            while True:
+                more = self.stdin.readline()
+                if more == "":
+                    break
+                lines.append(more.rstrip("\n"))
+                if more.strip() == "```":
+                    break
+        else:
+            while _more_waiting(self.stdin, self.paste_window):
+                more = self.stdin.readline()
+                if more == "":
+                    break
+                lines.append(more.rstrip("\n"))
+        return Reply(text="\n".join(lines), seconds=time.monotonic() - started, source="typed")

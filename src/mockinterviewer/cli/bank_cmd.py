@@ -1,0 +1,139 @@
+"""`mockinterviewer bank ...`: lint, list, show and import-guide."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+import yaml
+from rich.console import Console
+from rich.table import Table
+
+from mockinterviewer.bank.guide import parse_guide, write_import
+from mockinterviewer.bank.loader import lint_bank, load_bank
+from mockinterviewer.cli.app import app
+from mockinterviewer.config import load_settings
+from mockinterviewer.errors import BankError, InputError
+
+bank_app = typer.Typer(help="Inspect, validate and extend the question bank.", no_args_is_help=True)
+app.add_typer(bank_app, name="bank")
+
+console = Console(highlight=False)
+
+
+def _bank_dir(path: Path | None) -> Path:
+    return path if path is not None else load_settings().bank_dir
+
+
+@bank_app.command("lint")
+def lint(directory: Annotated[Path | None, typer.Argument(help="Bank folder (default: the shipped bank).")] = None) -> None:
+    """Validate every question and loop file; list each problem with its file, line and field."""
+    root = _bank_dir(directory)
+    bank, problems = lint_bank(root)
+    if problems:
+        for problem in problems:
+            console.print(f"[red]{problem}[/]", markup=True, highlight=False)
+        raise BankError(f"{len(problems)} problem(s) in {root}.",
+                        hint="Fix each one as the line says, then run 'mockinterviewer bank lint' again.")
+    console.print(f"OK: {len(bank.questions)} questions and {len(bank.loops)} loop(s) in {root}.")
+
+
+@bank_app.command("list")
+def list_questions(
+    round_id: Annotated[str | None, typer.Option("--round", help="Only questions for this round type.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    directory: Annotated[Path | None, typer.Option("--bank", help="Bank folder.")] = None,
+) -> None:
+    """List the questions: id, prompt, round types, category, kind, difficulty."""
+    bank = load_bank(_bank_dir(directory))
+    questions = sorted(bank.questions.values(), key=lambda q: (q.round_types[0], q.id))
+    if round_id:
+        known = {r for q in bank.questions.values() for r in q.round_types}
+        if round_id not in known:
+            from mockinterviewer.errors import NotFoundError
+
+            raise NotFoundError(f"No questions for round '{round_id}'.",
+                                hint=f"Known round types: {', '.join(sorted(known))}.")
+        questions = [q for q in questions if round_id in q.round_types]
+    rows = [
+        {"id": q.id, "prompt": q.prompt, "round_types": q.round_types, "category": q.category,
+         "kind": q.kind.value, "difficulty": q.difficulty.value}
+        for q in questions
+    ]
+    if as_json:
+        print(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    table = Table(title=f"{len(rows)} questions")
+    for column in ("id", "round types", "category", "kind", "difficulty", "prompt"):
+        table.add_column(column, overflow="fold")
+    for row in rows:
+        prompt = row["prompt"] if len(row["prompt"]) < 90 else row["prompt"][:87] + "..."
+        table.add_row(row["id"], ", ".join(row["round_types"]), row["category"], row["kind"],
+                      row["difficulty"], prompt)
+    console.print(table)
+
+
+@bank_app.command("show")
+def show(
+    question_id: Annotated[str, typer.Argument(help="Question id (see 'bank list').")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    directory: Annotated[Path | None, typer.Option("--bank", help="Bank folder.")] = None,
+) -> None:
+    """Show one question with its full rubric (for coaches and authors)."""
+    question = load_bank(_bank_dir(directory)).question(question_id)
+    data = question.model_dump(mode="json")
+    if as_json:
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(yaml.safe_dump(data, sort_keys=False, width=100, allow_unicode=True))
+
+
+@bank_app.command("import-guide")
+def import_guide(
+    guide_file: Annotated[Path, typer.Argument(help="A prep guide as plain text.")],
+    out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write loops/ and questions/ into.")],
+    draft: Annotated[bool, typer.Option("--draft-rubrics/--no-draft-rubrics",
+                                        help="Draft rubrics with the configured LLM (marked as drafts).")] = True,
+) -> None:
+    """Turn a prep guide into a loop file and question stubs; say which stubs need rubrics."""
+    try:
+        text = guide_file.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(f"Cannot read {guide_file}: {exc}", hint="Pass a UTF-8 text file.") from exc
+    guide = parse_guide(text)
+    drafter = _rubric_drafter() if draft else None
+    result = write_import(guide, out, source=guide_file.name, drafter=drafter)
+    console.print(f"Wrote {result.loop_path} ({len(guide.rounds)} rounds) and {len(result.question_paths)} "
+                  f"question file(s) under {out / 'questions'}.")
+    for path in result.drafted:
+        console.print(f"  drafted rubric (review it, then remove 'draft: true'): {path}")
+    if result.needs_rubric:
+        console.print(f"{len(result.needs_rubric)} stub(s) still need a rubric:")
+        for path in result.needs_rubric:
+            console.print(f"  {path}")
+        if drafter is None and draft:
+            console.print("Configure an LLM (OPENAI_API_KEY or OPENAI_BASE_URL) to draft them, or write them "
+                          "by hand; then check with 'mockinterviewer bank lint " + str(out) + "'.")
+
+
+def _rubric_drafter():  # type: ignore[no-untyped-def]
+    """A function drafting a rubric dict for a stub with the configured model, or None offline."""
+    settings = load_settings()
+    if settings.llm == "offline" or not (settings.openai_api_key or settings.openai_base_url):
+        return None
+    from mockinterviewer.grading.rubric_draft import draft_rubric
+    from mockinterviewer.providers.chat import build_chat_model
+
+    model = build_chat_model(settings)
+
+    def drafter(stub: dict) -> dict | None:  # type: ignore[type-arg]
+        try:
+            rubric = draft_rubric(stub, model)
+        except Exception as exc:  # a failed draft leaves a stub, never a broken file
+            console.print(f"[yellow]Could not draft a rubric for {stub['id']}: {exc}[/]")
+            return None
+        return rubric.model_dump(mode="json")
+
+    return drafter

@@ -1,0 +1,244 @@
+"""`mockinterviewer interview | resume | sessions | report | grade`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from mockinterviewer.bank.loader import Bank, load_bank
+from mockinterviewer.channels.answers_file import AnswersChannel, load_answers
+from mockinterviewer.channels.base import Channel
+from mockinterviewer.channels.terminal import TerminalChannel
+from mockinterviewer.cli.app import app
+from mockinterviewer.config import Settings, load_settings
+from mockinterviewer.errors import InputError
+from mockinterviewer.grading.base import Grader
+from mockinterviewer.grading.render import Format, render
+from mockinterviewer.grading.report import Report, build_report
+from mockinterviewer.grading.session import grade_session
+from mockinterviewer.interview.interviewer import Interviewer
+from mockinterviewer.interview.orchestrator import Orchestrator
+from mockinterviewer.interview.plan import plan_session
+from mockinterviewer.store import Store, open_store
+from mockinterviewer.store.store import new_session_id
+from mockinterviewer.transcript import Session, SessionStatus
+
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+
+def build_interviewer(settings: Settings) -> tuple[Interviewer, str]:
+    from mockinterviewer.providers.factory import build_interviewer as build
+
+    return build(settings)
+
+
+def build_grader(settings: Settings) -> tuple[Grader, str]:
+    from mockinterviewer.providers.factory import build_grader as build
+
+    return build(settings)
+
+
+def _channel(answers: Path | None, voice: bool) -> Channel:
+    terminal = TerminalChannel(console)
+    channel: Channel = terminal
+    if voice:
+        from mockinterviewer.channels.voice import build_voice_channel
+
+        channel = build_voice_channel(terminal)
+    if answers is not None:
+        channel = AnswersChannel(load_answers(answers), display=terminal)
+    return channel
+
+
+def _finish(settings: Settings, store: Store, bank: Bank, session_id: str, status: SessionStatus) -> None:
+    session = store.load_session(session_id)
+    grader, _label = build_grader(settings)
+    grades = grade_session(session, bank.question, grader)
+    store.save_grades(session.id, grades)
+    report = build_report(session, bank.loop(session.loop_id), grades)
+    console.rule("Feedback")
+    console.print(render(report, "text"), markup=False)
+    if status is SessionStatus.COMPLETED:
+        console.print(f"\nSaved as session {session.id}. Export: mockinterviewer report {session.id} --format html "
+                      f"-o report.html")
+
+
+def _run(settings: Settings, store: Store, bank: Bank, session: Session, channel: Channel) -> None:
+    interviewer, label = build_interviewer(settings)
+    channel.info(label)
+    orchestrator = Orchestrator(bank=bank, store=store, session=session, interviewer=interviewer, channel=channel)
+    try:
+        status = orchestrator.run()
+    except KeyboardInterrupt:
+        err_console.print(f"\nInterrupted. Everything you answered is saved. Continue with: "
+                          f"mockinterviewer resume {session.id}")
+        raise typer.Exit(130) from None
+    _finish(settings, store, bank, session.id, status)
+
+
+@app.command("interview")
+def interview(
+    loop: Annotated[str | None, typer.Option("--loop", help="Loop id (default: netflix-senior-swe).")] = None,
+    round_id: Annotated[str | None, typer.Option("--round", help="Round id; default: the whole loop.")] = None,
+    questions: Annotated[int | None, typer.Option("--questions", min=1, max=20,
+                                                  help="Questions per round (default: the round's).")] = None,
+    seed: Annotated[int | None, typer.Option("--seed", help="Seed for a reproducible question choice.")] = None,
+    candidate: Annotated[str, typer.Option("--candidate", help="Your name; questions you had are not repeated.")]
+    = "candidate",
+    answers: Annotated[Path | None, typer.Option("--answers", help="YAML list of replies, instead of typing.")]
+    = None,
+    voice: Annotated[bool, typer.Option("--voice", help="Hear the questions and answer aloud.")] = False,
+    max_follow_ups: Annotated[int | None, typer.Option("--max-follow-ups", min=0, max=5)] = None,
+) -> None:
+    """Hold a mock interview: one round, or the whole loop round by round."""
+    import random
+
+    settings = load_settings()
+    bank = load_bank(settings.bank_dir)
+    the_loop = bank.loop(loop or settings.default_loop)
+    channel = _channel(answers, voice)  # a bad answers file fails before anything is recorded
+    store = open_store(settings)
+    chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
+    plan = plan_session(
+        the_loop, list(bank.questions.values()), round_id=round_id, count=questions, seed=chosen_seed,
+        asked_before=store.asked_questions(candidate),
+    )
+    interviewer_name = "scripted"
+    session = Session(
+        id=new_session_id(), candidate=candidate, loop_id=the_loop.id, plan=plan,
+        interviewer=interviewer_name,
+        max_follow_ups=max_follow_ups if max_follow_ups is not None else settings.max_follow_ups,
+    )
+    interviewer_obj, _ = build_interviewer(settings)
+    session.interviewer = interviewer_obj.name
+    store.create_session(session)
+    channel.info(f"Session {session.id} (seed {chosen_seed}). Type /help for commands.")
+    _run(settings, store, bank, session, channel)
+
+
+@app.command("resume")
+def resume(
+    session_id: Annotated[str, typer.Argument(help="Session id (or a unique prefix).")],
+    answers: Annotated[Path | None, typer.Option("--answers", help="YAML list of replies, instead of typing.")]
+    = None,
+    voice: Annotated[bool, typer.Option("--voice", help="Answer aloud.")] = False,
+) -> None:
+    """Continue an unfinished session exactly where it stopped."""
+    settings = load_settings()
+    bank = load_bank(settings.bank_dir)
+    store = open_store(settings)
+    session = store.load_session(session_id)
+    if session.status is SessionStatus.COMPLETED:
+        raise InputError(f"Session {session.id} is already complete.",
+                         hint=f"See its report: mockinterviewer report {session.id}")
+    channel = _channel(answers, voice)
+    _run(settings, store, bank, session, channel)
+
+
+@app.command("sessions")
+def sessions(
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    candidate: Annotated[str | None, typer.Option("--candidate", help="Only this candidate's sessions.")] = None,
+) -> None:
+    """List recorded sessions, newest first."""
+    store = open_store(load_settings())
+    rows = store.list_sessions(candidate)
+    if as_json:
+        print(json.dumps([
+            {"id": s.id, "candidate": s.candidate, "loop_id": s.loop_id, "rounds": s.rounds,
+             "status": s.status.value, "turns": s.turns, "created_at": s.created_at.isoformat(),
+             "updated_at": s.updated_at.isoformat()}
+            for s in rows
+        ], indent=2))
+        return
+    if not rows:
+        console.print("No sessions yet. Start one with: mockinterviewer interview")
+        return
+    table = Table(title=f"{len(rows)} session(s)")
+    for column in ("id", "candidate", "rounds", "status", "turns", "started"):
+        table.add_column(column)
+    for s in rows:
+        table.add_row(s.id, s.candidate, ", ".join(s.rounds), s.status.value, str(s.turns),
+                      s.created_at.strftime("%Y-%m-%d %H:%M"))
+    console.print(table)
+
+
+def session_report(settings: Settings, session_id: str) -> Report:
+    bank = load_bank(settings.bank_dir)
+    store = open_store(settings)
+    session = store.load_session(session_id)
+    grades = store.load_grades(session.id)
+    asked = {(t.round_id, t.question_id) for t in session.turns if t.kind.value == "question"}
+    if len(grades) != len(asked):  # never graded, or graded before more turns were added
+        grader, _ = build_grader(settings)
+        grades = grade_session(session, bank.question, grader)
+        store.save_grades(session.id, grades)
+    return build_report(session, bank.loop(session.loop_id), grades)
+
+
+@app.command("report")
+def report(
+    session_id: Annotated[str, typer.Argument(help="Session id (or a unique prefix).")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="text, md, html or json.")] = "text",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+) -> None:
+    """Show or export a session's feedback report."""
+    if fmt not in ("text", "md", "html", "json"):
+        raise InputError(f"Unknown format '{fmt}'.", hint="Use one of: text, md, html, json.")
+    text = render(session_report(load_settings(), session_id), fmt)  # type: ignore[arg-type]
+    if output is None:
+        if fmt == "json":
+            print(text)
+        else:
+            console.print(text, markup=False)
+        return
+    try:
+        output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"Cannot write {output}: {exc}", hint="Choose a writable path.") from exc
+    console.print(f"Wrote {output}")
+
+
+@app.command("grade")
+def grade(
+    question_id: Annotated[str, typer.Argument(help="Question id (see 'bank list').")],
+    answer: Annotated[str | None, typer.Option("--answer", help="The answer text.")] = None,
+    answer_file: Annotated[Path | None, typer.Option("--answer-file", help="A file with the answer ('-': stdin).")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the grade as JSON.")] = False,
+) -> None:
+    """Grade one answer to one question against its rubric."""
+    import sys
+
+    from mockinterviewer.interview.answers import clean_answer
+
+    if (answer is None) == (answer_file is None):
+        raise InputError("Give exactly one of --answer TEXT or --answer-file FILE.")
+    if answer_file is not None:
+        try:
+            raw = sys.stdin.buffer.read() if str(answer_file) == "-" else answer_file.read_bytes()
+        except OSError as exc:
+            raise InputError(f"Cannot read {answer_file}: {exc}", hint="Pass a readable text file.") from exc
+        answer = raw.decode("utf-8", errors="replace")
+    assert answer is not None
+    settings = load_settings()
+    question = load_bank(settings.bank_dir).question(question_id)
+    cleaned = clean_answer(answer)
+    grader, _ = build_grader(settings)
+    result = grader.grade(question, [cleaned.text] if cleaned.text else [], round_id=None)
+    if as_json:
+        print(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
+        return
+    from mockinterviewer.grading.render import _question_lines
+
+    console.print(f"{question.prompt}\n", markup=False)
+    console.print("\n".join(_question_lines(result, "  - ", '"')), markup=False)
+
+
+__all__ = ["Format", "build_grader", "build_interviewer", "session_report"]

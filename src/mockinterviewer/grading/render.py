@@ -1,0 +1,151 @@
+"""Render a Report as plain text (terminal), Markdown, HTML or JSON."""
+
+from __future__ import annotations
+
+import html
+import json
+from typing import Literal
+
+from mockinterviewer.grading.report import Report
+from mockinterviewer.transcript import QuestionGrade
+
+Format = Literal["text", "md", "html", "json"]
+
+
+def _fmt(score: float, max_score: float) -> str:
+    return f"{score:.1f}/{max_score:.0f}"
+
+
+def render(report: Report, fmt: Format) -> str:
+    if fmt == "json":
+        return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    markdown = _markdown(report)
+    if fmt == "md":
+        return markdown
+    if fmt == "html":
+        return _html(report)
+    return _text(report)
+
+
+def _question_lines(grade: QuestionGrade, bullet: str, quote: str) -> list[str]:
+    lines = [f"Score {_fmt(grade.score, grade.max_score)}" + (f"  [{', '.join(grade.flags)}]" if grade.flags else "")]
+    if grade.summary:
+        lines.append(grade.summary)
+    for criterion in grade.criteria:
+        label = f" ({criterion.grader})" if criterion.grader != "rubric" else ""
+        lines.append(f"{bullet}{criterion.name}: {_fmt(criterion.score, criterion.max_score)}{label}"
+                     f" - {criterion.rationale}")
+        lines.extend(f"    {quote}{q}" for q in criterion.evidence)
+    if grade.strengths:
+        lines.append("Strengths:")
+        lines.extend(f"{bullet}{s}" for s in grade.strengths)
+    if grade.gaps:
+        lines.append("Gaps:")
+        lines.extend(f"{bullet}{g}" for g in grade.gaps)
+    if grade.next_step:
+        lines.append(f"Next step: {grade.next_step}")
+    return lines
+
+
+def _delivery_lines(report: Report, bullet: str) -> list[str]:
+    if not report.delivery or "session" not in report.delivery:
+        return []
+    summary = report.delivery["session"]
+    lines = ["Delivery (spoken answers):"]
+    lines.extend(f"{bullet}{key.replace('_', ' ')}: {value}" for key, value in summary.items()
+                 if not isinstance(value, (dict, list)))
+    lines.extend(f"{bullet}{tip}" for tip in report.delivery.get("feedback", []))
+    return lines
+
+
+def _text(report: Report) -> str:
+    out = [
+        f"Feedback report - session {report.session_id} ({report.status})",
+        f"{report.candidate} - {report.company} {report.role} - interviewer: {report.interviewer}",
+        f"Overall: {_fmt(report.score, report.max_score)} - {report.hire_signal}",
+        "",
+    ]
+    for round_ in report.rounds:
+        out.append(f"{round_.name}: {_fmt(round_.score, round_.max_score)} - {round_.hire_signal} "
+                   f"(bar {round_.bar:.1f})")
+    for index, grade in enumerate(report.questions, 1):
+        out += ["", f"Q{index}. {grade.prompt}"]
+        out += _question_lines(grade, "  - ", '"')
+    delivery = _delivery_lines(report, "  - ")
+    if delivery:
+        out += ["", *delivery]
+    if report.notes:
+        out += ["", *report.notes]
+    return "\n".join(out)
+
+
+def _markdown(report: Report) -> str:
+    out = [
+        f"# Feedback report: session {report.session_id}",
+        "",
+        f"**Candidate:** {report.candidate}  ",
+        f"**Loop:** {report.company} {report.role}  ",
+        f"**Status:** {report.status}  ",
+        f"**Interviewer:** {report.interviewer}  ",
+        f"**Overall:** {_fmt(report.score, report.max_score)} ({report.hire_signal})",
+        "",
+        "| Round | Score | Signal |",
+        "|---|---|---|",
+    ]
+    out += [f"| {r.name} | {_fmt(r.score, r.max_score)} | {r.hire_signal} |" for r in report.rounds]
+    for index, grade in enumerate(report.questions, 1):
+        out += ["", f"## Q{index}. {grade.prompt}", ""]
+        out += [line if line.startswith(("- ", "    ")) else line + "  " for line in
+                _question_lines(grade, "- ", "> ")]
+    delivery = _delivery_lines(report, "- ")
+    if delivery:
+        out += ["", "## " + delivery[0].rstrip(":"), "", *delivery[1:]]
+    if report.notes:
+        out += ["", *[f"_{n}_" for n in report.notes]]
+    return "\n".join(out) + "\n"
+
+
+def _html(report: Report) -> str:
+    e = html.escape
+    parts = [
+        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<title>Feedback report {e(report.session_id)}</title>",
+        "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
+        "blockquote{border-left:3px solid #999;margin:.3rem 0 .3rem 1rem;padding-left:.6rem;color:#333}"
+        "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}"
+        ".flag{color:#a00}</style></head><body>",
+        f"<h1>Feedback report: session {e(report.session_id)}</h1>",
+        f"<p>{e(report.candidate)} &middot; {e(report.company)} {e(report.role)} &middot; {e(report.status)}"
+        f" &middot; interviewer: {e(report.interviewer)}</p>",
+        f"<p><strong>Overall: {_fmt(report.score, report.max_score)}</strong> ({e(report.hire_signal)})</p>",
+        "<table><tr><th>Round</th><th>Score</th><th>Signal</th></tr>",
+    ]
+    parts += [f"<tr><td>{e(r.name)}</td><td>{_fmt(r.score, r.max_score)}</td><td>{e(r.hire_signal)}</td></tr>"
+              for r in report.rounds]
+    parts.append("</table>")
+    for index, grade in enumerate(report.questions, 1):
+        parts.append(f"<h2>Q{index}. {e(grade.prompt)}</h2>")
+        flags = f" <span class='flag'>[{e(', '.join(grade.flags))}]</span>" if grade.flags else ""
+        parts.append(f"<p>Score {_fmt(grade.score, grade.max_score)}{flags}</p>")
+        if grade.summary:
+            parts.append(f"<p>{e(grade.summary)}</p>")
+        parts.append("<ul>")
+        for c in grade.criteria:
+            grader = f" ({e(c.grader)})" if c.grader != "rubric" else ""
+            quotes = "".join(f"<blockquote>{e(q)}</blockquote>" for q in c.evidence)
+            parts.append(f"<li><strong>{e(c.name)}</strong>: {_fmt(c.score, c.max_score)}{grader}"
+                         f" &mdash; {e(c.rationale)}{quotes}</li>")
+        parts.append("</ul>")
+        if grade.strengths:
+            parts.append("<p>Strengths:</p><ul>" + "".join(f"<li>{e(s)}</li>" for s in grade.strengths) + "</ul>")
+        if grade.gaps:
+            parts.append("<p>Gaps:</p><ul>" + "".join(f"<li>{e(g)}</li>" for g in grade.gaps) + "</ul>")
+        if grade.next_step:
+            parts.append(f"<p><em>Next step:</em> {e(grade.next_step)}</p>")
+    delivery = _delivery_lines(report, "")
+    if delivery:
+        parts.append(f"<h2>{e(delivery[0].rstrip(':'))}</h2><ul>"
+                     + "".join(f"<li>{e(x)}</li>" for x in delivery[1:]) + "</ul>")
+    parts += [f"<p><em>{e(n)}</em></p>" for n in report.notes]
+    parts.append("</body></html>")
+    return "\n".join(parts)

@@ -1,0 +1,67 @@
+"""Grade every question a session asked, from its recorded turns."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from mockinterviewer.bank.schema import Question
+from mockinterviewer.grading.base import Grader
+from mockinterviewer.transcript import CriterionGrade, QuestionGrade, Session, TurnKind
+
+
+def asked_questions(session: Session) -> list[tuple[str, str]]:
+    """(round id, question id) of each question the interviewer actually asked, in order."""
+    seen: list[tuple[str, str]] = []
+    for turn in session.turns:
+        if turn.kind is TurnKind.QUESTION and turn.question_id:
+            key = (turn.round_id, turn.question_id)
+            if key not in seen:
+                seen.append(key)
+    return seen
+
+
+def ungraded(question: Question, round_id: str, *, flag: str, reason: str) -> QuestionGrade:
+    """An honest 'not enough to grade': every criterion at 0 with the reason, no evidence."""
+    scale = float(question.rubric.scale_max)
+    return QuestionGrade(
+        question_id=question.id,
+        prompt=question.prompt,
+        round_id=round_id,
+        answer="",
+        score=0.0,
+        max_score=scale,
+        criteria=[
+            CriterionGrade(id=c.id, name=c.name, score=0.0, max_score=scale, weight=c.weight,
+                           evidence=[], rationale=reason, grader="rubric")
+            for c in question.rubric.criteria
+        ],
+        flags=[flag],
+        gradable=False,
+        summary=reason,
+        gaps=[c.name for c in question.rubric.criteria],
+        next_step="Answer this question out loud in a new session: even a partial answer can be graded.",
+        grader="rubric",
+    )
+
+
+def grade_session(
+    session: Session, question_of: Callable[[str], Question], grader: Grader
+) -> list[QuestionGrade]:
+    grades: list[QuestionGrade] = []
+    for round_id, question_id in asked_questions(session):
+        question = question_of(question_id)
+        turns = [t for t in session.turns if t.question_id == question_id and t.round_id == round_id]
+        answers = [t.text for t in turns if t.kind is TurnKind.ANSWER]
+        skipped = any(t.kind is TurnKind.SKIP for t in turns)
+        if answers:
+            grade = grader.grade(question, answers, round_id=round_id)
+            if skipped and "skipped" not in grade.flags:
+                grade = grade.model_copy(update={"flags": [*grade.flags, "skipped"]})
+        elif skipped:
+            grade = ungraded(question, round_id, flag="skipped",
+                             reason="Skipped: there is no answer to grade, so no points.")
+        else:
+            grade = ungraded(question, round_id, flag="no_answer",
+                             reason="Not answered before the session stopped: nothing to grade.")
+        grades.append(grade)
+    return grades

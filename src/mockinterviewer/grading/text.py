@@ -1,0 +1,217 @@
+"""Text primitives for the offline grader: tokens, sentences and clauses with exact character spans.
+
+Owns everything the rubric grader knows about English text: the tokeniser (with the character span
+of every token, so an evidence quote is always an exact substring of the candidate's words), the
+sentence and clause splitter (spans again), stemming (Snowball English, with British spellings and
+number words folded in), the stopword list, and a cheap fuzzy match between stems for misspellings.
+Nothing here knows about questions, rubrics or scores.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
+
+__all__ = [
+    "STOPWORDS",
+    "Span",
+    "Token",
+    "clauses",
+    "content_stems",
+    "fuzzy_match",
+    "sentences",
+    "stem",
+    "tokenize",
+]
+
+STOPWORDS: frozenset[str] = frozenset(
+    """
+a about above after again against all also am an and any are aren't as at be because been before being
+below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't done down
+during each either else etc even ever every few for from further get gets got had hadn't has hasn't have
+haven't having he he'd he'll he's her here here's hers herself him himself his how how's however i i'd i'll
+i'm i've if in into is isn't it it's its itself just let let's may me might more most much must mustn't my
+myself need needs neither no nor not now of off often on once one's only or other others otherwise ought our
+ours ourselves out over own per quite rather really same shall shan't she she'd she'll she's should shouldn't
+so some somehow something such than that that's the their theirs them themselves then there there's these
+they they'd they'll they're they've this those though through thus to too under until up upon us very via
+was wasn't we we'd we'll we're we've well were weren't what what's when when's where where's whereas whether
+which while who who's whom whose why why's will with within without won't would wouldn't yet you you'd you'll
+you're you've your yours yourself yourselves
+s t d ll m re ve e g eg ie i.e e.g like also basically actually simply
+""".split()
+)
+
+_NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+    "six": "6", "seven": "7", "eight": "8", "nine": "9", "ten": "10",
+    "first": "1st", "second": "2nd", "third": "3rd",
+}  # fmt: skip
+
+# A word: letters/digits, with inner apostrophes, and the '+'/'#' of C++ or C#.
+_TOKEN_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*(?:\+\+|#)?", re.UNICODE)
+_ABBREVIATIONS = frozenset({"e.g", "i.e", "etc", "vs", "cf", "approx", "mr", "mrs", "dr", "no", "fig", "eq"})
+_SENTENCE_END_RE = re.compile(r"[.!?…]+[\"')\]]*(?=\s)|\n\s*\n|\n(?=\s*(?:[-*•]|\d+[.)])\s)|\n")
+_CLAUSE_BREAK_RE = re.compile(
+    r";|:(?=\s)|,\s+(?=(?:and|but|so|because|which|whereas|while|although|then|otherwise)\b)|\s+-\s+|\s+—\s+"
+)
+_OUR_RE = re.compile(r"^(\w{3,})our(s|ed|ing|able|ite|ites)?$")
+_ISE_RE = re.compile(r"^(\w{3,})is(e|es|ed|ing|ation|ations|er|ers)$")
+
+_STEMMER = snowballstemmer.stemmer("english")
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of a text: `text == source[start:end]`."""
+
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """One word of a text, with its span, lower-cased form and stem; `stop` marks function words."""
+
+    start: int
+    end: int
+    text: str
+    lower: str
+    stem: str
+    stop: bool
+
+
+def _fold_spelling(word: str) -> str:
+    """Fold British spellings and number words so both sides of a comparison meet."""
+    if word in _NUMBER_WORDS:
+        return _NUMBER_WORDS[word]
+    if len(word) >= 6 and word.endswith(("our", "ours", "oured", "ouring", "ourable", "ourite", "ourites")):
+        word = _OUR_RE.sub(r"\1or\2", word)
+    if len(word) >= 7 and "is" in word:
+        word = _ISE_RE.sub(r"\1iz\2", word)
+    return word
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """The Snowball stem of a word, lower-cased, with British spellings and number words folded."""
+    lower = word.lower().replace("’", "'")
+    if lower.endswith("'s"):
+        lower = lower[:-2]
+    lower = _fold_spelling(lower)
+    if not lower.isalpha():
+        return lower
+    return _STEMMER.stemWord(lower)
+
+
+def tokenize(text: str) -> list[Token]:
+    """Every word of `text` with its exact span."""
+    tokens: list[Token] = []
+    for match in _TOKEN_RE.finditer(text):
+        raw = match.group()
+        lower = raw.lower().replace("’", "'")
+        tokens.append(
+            Token(match.start(), match.end(), raw, lower, stem(lower), lower in STOPWORDS or len(lower) == 1)
+        )
+    return tokens
+
+
+def content_stems(text: str) -> list[str]:
+    """The stems of the content words of `text`, in order (stopwords and single letters dropped)."""
+    return [t.stem for t in tokenize(text) if not t.stop]
+
+
+def _trimmed(text: str, start: int, end: int) -> Span | None:
+    while start < end and (text[start].isspace() or text[start] in "-*•,;:"):
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if start >= end or not any(ch.isalnum() for ch in text[start:end]):
+        return None
+    return Span(start, end, text[start:end])
+
+
+def sentences(text: str) -> list[Span]:
+    """Split `text` into sentences (and list items / lines), each an exact span of `text`."""
+    spans: list[Span] = []
+    start = 0
+    for match in _SENTENCE_END_RE.finditer(text):
+        end = match.end()
+        if match.group().startswith("."):
+            words = text[start : match.start()].split()
+            if words and words[-1].lower().rstrip(".") in _ABBREVIATIONS:
+                continue
+        span = _trimmed(text, start, end)
+        if span:
+            spans.append(span)
+        start = end
+    span = _trimmed(text, start, len(text))
+    if span:
+        spans.append(span)
+    return spans
+
+
+def clauses(text: str, *, min_words: int = 3) -> list[Span]:
+    """Split `text` into clauses (sentences cut at ';', ':', '-' and ', and/but/so ...').
+
+    A piece shorter than `min_words` words is merged with its neighbour, so a clause can stand as a quote.
+    """
+    out: list[Span] = []
+    for sentence in sentences(text):
+        pieces: list[Span] = []
+        start = sentence.start
+        for match in _CLAUSE_BREAK_RE.finditer(text, sentence.start, sentence.end):
+            span = _trimmed(text, start, match.start())
+            if span:
+                pieces.append(span)
+            start = match.end()
+        span = _trimmed(text, start, sentence.end)
+        if span:
+            pieces.append(span)
+        merged: list[Span] = []
+        for piece in pieces:
+            if merged and (
+                len(_TOKEN_RE.findall(piece.text)) < min_words or len(_TOKEN_RE.findall(merged[-1].text)) < min_words
+            ):
+                prev = merged.pop()
+                piece = Span(prev.start, piece.end, text[prev.start : piece.end])
+            merged.append(piece)
+        out.extend(merged)
+    return out
+
+
+def _within_one_edit(a: str, b: str) -> bool:
+    if len(a) > len(b):
+        a, b = b, a
+    if len(b) - len(a) > 1:
+        return False
+    i = 0
+    while i < len(a) and a[i] == b[i]:
+        i += 1
+    if len(a) == len(b):
+        # one substitution, or one transposition of neighbours
+        if a[i + 1 :] == b[i + 1 :]:
+            return True
+        return i + 1 < len(a) and a[i] == b[i + 1] and a[i + 1] == b[i] and a[i + 2 :] == b[i + 2 :]
+    return a[i:] == b[i + 1 :]
+
+
+@lru_cache(maxsize=262144)
+def fuzzy_match(a: str, b: str) -> float:
+    """How far stem `b` stands for stem `a`: 1 equal, 0.8 a misspelling or a derived form, else 0."""
+    if a == b:
+        return 1.0
+    shorter = min(len(a), len(b))
+    if shorter < 4 or not (a.isalpha() and b.isalpha()):
+        return 0.0
+    if a[0] != b[0]:
+        return 0.0
+    if (a.startswith(b) or b.startswith(a)) and shorter >= max(4, int(0.6 * max(len(a), len(b)))):
+        return 0.8
+    if shorter >= 5 and _within_one_edit(a, b):
+        return 0.8
+    return 0.0

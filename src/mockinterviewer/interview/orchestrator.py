@@ -1,0 +1,305 @@
+"""Drive a session over a Channel: ask, listen, decide, and persist every turn before the next.
+
+The orchestrator owns the flow and its limits (follow-ups per question, time per question); the
+interviewer only chooses words and whether to follow up. The state is replayed from the saved
+turns, so `run()` on a resumed session continues exactly where it stopped.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from mockinterviewer.bank.loader import Bank
+from mockinterviewer.bank.schema import Loop, Question
+from mockinterviewer.channels.base import Channel, Reply
+from mockinterviewer.interview.answers import Command, clean_answer, parse_command
+from mockinterviewer.interview.interviewer import Interviewer, Move, MoveKind, QuestionContext, RoundContext
+from mockinterviewer.interview.state import InterviewState, Step, apply, is_decline, replay
+from mockinterviewer.store import Store
+from mockinterviewer.transcript import Session, SessionStatus, Speaker, Turn, TurnKind
+
+Coverage = Callable[[Question, list[str]], dict[str, list[str]]]
+
+HELP = "Commands: /repeat (hear the question again), /skip, /time (time left), /quit (save and stop)."
+
+
+def question_vocabulary(question: Question) -> str:
+    """The question's own words, used to prime speech-to-text."""
+    signals = [s for c in question.rubric.criteria for s in c.signals]
+    return question.prompt + " " + ", ".join(signals)
+
+
+def _default_coverage() -> Coverage:
+    from mockinterviewer.grading.rubric import covered_criteria
+
+    return covered_criteria
+
+
+class Orchestrator:
+    def __init__(
+        self,
+        *,
+        bank: Bank,
+        store: Store,
+        session: Session,
+        interviewer: Interviewer,
+        channel: Channel,
+        coverage: Coverage | None = None,
+        fallback: Interviewer | None = None,
+    ) -> None:
+        from mockinterviewer.interview.scripted import ScriptedInterviewer
+
+        self.bank = bank
+        self.loop: Loop = bank.loop(session.loop_id)
+        self.store = store
+        self.session = session
+        self.interviewer = interviewer
+        self.channel = channel
+        self.coverage = coverage or _default_coverage()
+        self.scripted = fallback or ScriptedInterviewer()
+        self.state: InterviewState = replay(session.plan, session.turns)
+        self._covered_cache: dict[tuple[str, int], dict[str, list[str]]] = {}
+
+    # recording ---------------------------------------------------------------------------------
+
+    def _record(
+        self,
+        speaker: Speaker,
+        kind: TurnKind,
+        text: str,
+        *,
+        question_id: str | None = None,
+        probes: list[str] | None = None,
+        seconds: float = 0.0,
+        source: str = "scripted",
+        meta: dict[str, Any] | None = None,
+    ) -> Turn:
+        round_id = self.state.round_id or (self.session.plan.rounds[-1].round_id)
+        turn = Turn(
+            index=self.state.turns,
+            speaker=speaker,
+            kind=kind,
+            text=text,
+            round_id=round_id,
+            question_id=question_id,
+            probes=probes or [],
+            seconds=seconds,
+            source=source,
+            meta=meta or {},
+        )
+        self.store.save_turn(self.session.id, turn)  # persisted before anything else happens
+        self.session.turns.append(turn)
+        self.state = apply(self.state, turn)
+        if speaker is Speaker.INTERVIEWER:
+            self.channel.say(text, kind=kind.value)
+        return turn
+
+    def _say(self, kind: TurnKind, text: str, **kwargs: Any) -> Turn:
+        return self._record(Speaker.INTERVIEWER, kind, text, **kwargs)
+
+    # contexts ----------------------------------------------------------------------------------
+
+    def _round_ctx(self, candidate_question: str | None = None) -> RoundContext:
+        round_ = self.loop.round(self.state.round_id or "")
+        return RoundContext(
+            loop=self.loop,
+            round=round_,
+            candidate=self.session.candidate,
+            questions_in_round=len(self.state.planned_questions),
+            candidate_question=candidate_question,
+            on_partial=self.channel.partial,
+        )
+
+    def _question_ctx(self) -> QuestionContext:
+        state = self.state
+        planned = state.planned_questions[state.question_index]
+        question = self.bank.question(planned.question_id)
+        current = state.current
+        answers = list(current.answers) if current else []
+        key = (question.id, len(answers))
+        if key not in self._covered_cache:
+            self._covered_cache[key] = self.coverage(question, answers) if answers else {}
+        transcript = [
+            (t.speaker.value, t.text)
+            for t in self.session.turns
+            if t.question_id == question.id and t.round_id == state.round_id
+        ]
+        return QuestionContext(
+            loop=self.loop,
+            round=self.loop.round(state.round_id or ""),
+            question=question,
+            answers=answers,
+            covered=self._covered_cache[key],
+            probed=list(current.probed) if current else [],
+            follow_ups_asked=current.follow_ups if current else 0,
+            max_follow_ups=self.session.max_follow_ups,
+            seconds_left=state.seconds_left_on_question if current else planned.minutes * 60,
+            question_number=state.question_index + 1,
+            questions_in_round=len(state.planned_questions),
+            transcript=transcript,
+            on_partial=self.channel.partial,
+        )
+
+    # the loop ----------------------------------------------------------------------------------
+
+    def run(self) -> SessionStatus:
+        """Run until the session ends, the input ends, or the candidate quits. Returns the status."""
+        self._announce_resume()
+        self.store.set_status(self.session.id, SessionStatus.IN_PROGRESS)
+        try:
+            while not self.state.done:
+                if not self._step():
+                    return self._stop(SessionStatus.UNFINISHED)
+        except KeyboardInterrupt:
+            self._stop(SessionStatus.UNFINISHED)
+            raise
+        return self._stop(SessionStatus.COMPLETED)
+
+    def _stop(self, status: SessionStatus) -> SessionStatus:
+        self.session.status = status
+        self.store.set_status(self.session.id, status)
+        if status is SessionStatus.UNFINISHED:
+            self.channel.info(
+                f"Session {self.session.id} is saved as unfinished. "
+                f"Continue it with: mockinterviewer resume {self.session.id}"
+            )
+        return status
+
+    def _announce_resume(self) -> None:
+        if not self.session.turns:
+            return
+        self.channel.info(f"Resuming session {self.session.id} where it stopped.")
+        if self.state.step in (Step.LISTEN_ANSWER, Step.LISTEN_CANDIDATE_QUESTION):
+            last = next(
+                (t for t in reversed(self.session.turns) if t.speaker is Speaker.INTERVIEWER), None
+            )
+            if last is not None:
+                self.channel.say(last.text, kind=last.kind.value)
+
+    def _step(self) -> bool:
+        """Take one step; False when the session must stop (input ended or /quit)."""
+        step = self.state.step
+        if step is Step.OPEN_ROUND:
+            self._say(TurnKind.OPENING, self.interviewer.opening(self._round_ctx()), source=self.interviewer.name)
+        elif step is Step.ASK_QUESTION:
+            ctx = self._question_ctx()
+            self._say(TurnKind.QUESTION, self._ask_text(ctx), question_id=ctx.question.id,
+                      source=self.interviewer.name)
+        elif step is Step.LISTEN_ANSWER:
+            return self._listen_answer()
+        elif step is Step.DECIDE:
+            self._decide()
+        elif step is Step.INVITE_QUESTIONS:
+            self._say(TurnKind.INVITE_QUESTIONS, self.interviewer.invite_questions(self._round_ctx()),
+                      source=self.interviewer.name)
+        elif step is Step.LISTEN_CANDIDATE_QUESTION:
+            return self._listen_candidate_question()
+        elif step is Step.REPLY:
+            asked = next(t.text for t in reversed(self.session.turns) if t.kind is TurnKind.CANDIDATE_QUESTION)
+            self._say(TurnKind.REPLY, self.interviewer.reply(self._round_ctx(asked)), source=self.interviewer.name)
+        elif step is Step.CLOSE_ROUND:
+            self._say(TurnKind.CLOSING, self.interviewer.closing(self._round_ctx()), source=self.interviewer.name)
+        return True
+
+    def _ask_text(self, ctx: QuestionContext) -> str:
+        text = self.interviewer.ask(ctx)
+        # The planned question must be asked as written, whoever phrases the lead-in.
+        return text if ctx.question.prompt in text else self.scripted.ask(ctx)
+
+    def _read(self, vocabulary: str = "") -> tuple[Reply | None, Command | None]:
+        """Next reply from the channel, handling /repeat, /time and /help here."""
+        while True:
+            reply = self.channel.listen(vocabulary=vocabulary)
+            if reply is None:
+                return None, None
+            command = parse_command(reply.text)
+            if command is Command.REPEAT:
+                self.channel.say(self.state.last_prompt or "There is no question to repeat yet.", kind="repeat")
+            elif command is Command.TIME:
+                self.channel.info(self._time_left())
+            elif command is Command.HELP:
+                self.channel.info(HELP)
+            else:
+                return reply, command
+
+    def _time_left(self) -> str:
+        round_ = self.loop.round(self.state.round_id or "")
+        round_left = max(round_.duration_minutes * 60 - self.state.round_seconds, 0)
+        if self.state.current is not None:
+            left = max(self.state.seconds_left_on_question, 0)
+            return (f"About {left / 60:.1f} min left on this question, "
+                    f"{round_left / 60:.0f} min in the round.")
+        return f"About {round_left / 60:.0f} min left in the round."
+
+    def _listen_answer(self) -> bool:
+        current = self.state.current
+        assert current is not None
+        question = self.bank.question(current.question_id)
+        while True:
+            reply, command = self._read(question_vocabulary(question))
+            if reply is None or command is Command.QUIT:
+                return False
+            if command is Command.SKIP:
+                self._record(Speaker.CANDIDATE, TurnKind.SKIP, "/skip", question_id=question.id,
+                             source=reply.source)
+                return True
+            cleaned = clean_answer(reply.text)
+            if cleaned.problem:
+                self.channel.info(cleaned.problem)
+                continue
+            meta = dict(reply.meta)
+            if cleaned.truncated_from:
+                meta["truncated_from_chars"] = cleaned.truncated_from
+                self.channel.info(
+                    f"Your answer was {cleaned.truncated_from:,} characters; the first "
+                    f"{len(cleaned.text):,} are kept."
+                )
+            if reply.audio:
+                path = self.store.save_audio(self.session.id, self.state.turns, reply.audio,
+                                             reply.audio_format or "bin")
+                meta["audio"] = str(path)
+            self._record(Speaker.CANDIDATE, TurnKind.ANSWER, cleaned.text, question_id=question.id,
+                         seconds=reply.seconds, source=reply.source, meta=meta)
+            return True
+
+    def _decide(self) -> None:
+        ctx = self._question_ctx()
+        current = self.state.current
+        assert current is not None
+        started = time.perf_counter()
+        if current.skipped:
+            move = Move(kind=MoveKind.MOVE_ON, text="No problem. " + self.scripted.move_on(ctx).text)
+        elif ctx.seconds_left <= 0:
+            move = Move(kind=MoveKind.MOVE_ON, text="We're at time for this question, so let's move on.")
+        elif ctx.follow_ups_asked >= ctx.max_follow_ups:
+            move = self.scripted.move_on(ctx)
+        else:
+            move = self.interviewer.after_answer(ctx)
+            if move.kind is MoveKind.FOLLOW_UP and ctx.follow_ups_asked >= ctx.max_follow_ups:
+                move = self.scripted.move_on(ctx)
+        meta = dict(move.meta)
+        meta.setdefault("decide_ms", round((time.perf_counter() - started) * 1000, 3))
+        meta["covered"] = sorted(ctx.covered)
+        if move.kind is MoveKind.FOLLOW_UP:
+            self._say(TurnKind.FOLLOW_UP, move.text, question_id=ctx.question.id, probes=move.probes,
+                      source=move.source, meta=meta)
+        else:  # move on, wrap up, or a stray "ask": leave the question
+            self._say(TurnKind.MOVE_ON, move.text, question_id=ctx.question.id, source=move.source, meta=meta)
+
+    def _listen_candidate_question(self) -> bool:
+        while True:
+            reply, command = self._read()
+            if reply is None or command is Command.QUIT:
+                return False
+            if command is Command.SKIP:
+                reply = Reply(text="no questions", source=reply.source)
+            cleaned = clean_answer(reply.text)
+            if cleaned.problem and cleaned.text == "" and reply.text.strip():
+                self.channel.info(cleaned.problem)
+                continue
+            text = cleaned.text or "no questions"
+            self._record(Speaker.CANDIDATE, TurnKind.CANDIDATE_QUESTION, text, source=reply.source,
+                         seconds=reply.seconds, meta={"declined": is_decline(text)})
+            return True

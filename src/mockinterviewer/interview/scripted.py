@@ -1,0 +1,119 @@
+"""The offline interviewer: scripted words, follow-ups on the rubric criteria not yet covered.
+
+It never reveals the rubric: a follow-up is the criterion's own `follow_up` probe, written to
+ask without hinting at the answer. Acknowledgements are brief and neutral (never "great answer"),
+so that nothing the interviewer says reads as a grade.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from mockinterviewer.interview.interviewer import Move, MoveKind, QuestionContext, RoundContext
+
+ACKNOWLEDGEMENTS = ("Thanks.", "Okay, got it.", "Understood, thank you.", "Thanks, that's helpful context.")
+MOVING_ON = (
+    "Let's move on.",
+    "Let's go to the next one.",
+    "I'd like to use our time for another question.",
+)
+
+# Topics a candidate commonly asks about, and what the practice interviewer can honestly say.
+_REPLIES: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("culture", "value", "memo", "freedom", "candor", "context"),
+     "The values this loop probes are {values}. In practice they show up as owning decisions end to end "
+     "and giving direct feedback, and you will be asked about them in the behavioral round."),
+    (("team", "work on", "day to day", "day-to-day", "project"),
+     "For a real loop, ask which problems the team owns this year, how it measures success, and how "
+     "on-call works. Those answers tell you more than any job description."),
+    (("next step", "process", "hear back", "timeline", "feedback"),
+     "After this round you get a feedback report with a score per criterion and quotes from your "
+     "answers. In a real loop, it is fair to ask the recruiter for the timeline and the next round."),
+    (("remote", "office", "location", "relocat"),
+     "That depends on the team; in a real loop, ask the recruiter early so it never surprises anyone."),
+    (("growth", "career", "promot", "level", "mentor"),
+     "Senior engineers are expected to grow through scope and impact rather than titles; ask how the "
+     "team recognises that."),
+)
+
+
+def _pick(options: tuple[str, ...], key: str) -> str:
+    digest = hashlib.sha256(key.encode()).digest()
+    return options[digest[0] % len(options)]
+
+
+class ScriptedInterviewer:
+    """Deterministic interviewer that works with no model at all."""
+
+    name = "scripted"
+
+    def opening(self, ctx: RoundContext) -> str:
+        round_ = ctx.round
+        plural = "s" if ctx.questions_in_round != 1 else ""
+        return (
+            f"Hi {ctx.candidate}, thanks for making the time. I'm {round_.interviewer}, and this is the "
+            f"{round_.name} of the {ctx.loop.company} {ctx.loop.role} loop. We have about "
+            f"{round_.duration_minutes} minutes and {ctx.questions_in_round} question{plural}. "
+            "Think out loud, and be specific about what you did yourself. "
+            "Type /repeat, /skip, /time or /quit at any point. Let's start."
+        )
+
+    def ask(self, ctx: QuestionContext) -> str:
+        return f"Question {ctx.question_number} of {ctx.questions_in_round}: {ctx.question.prompt}"
+
+    def after_answer(self, ctx: QuestionContext) -> Move:
+        key = f"{ctx.question.id}:{ctx.follow_ups_asked}:{len(ctx.answers)}"
+        if ctx.follow_ups_asked >= ctx.max_follow_ups or ctx.seconds_left <= 0:
+            return self.move_on(ctx)
+        target = self.next_probe(ctx)
+        if target is None:
+            return self.move_on(ctx)
+        criterion = ctx.question.rubric.criterion(target)
+        return Move(
+            kind=MoveKind.FOLLOW_UP,
+            text=f"{_pick(ACKNOWLEDGEMENTS, key)} {criterion.follow_up}",
+            probes=[criterion.id],
+        )
+
+    @staticmethod
+    def next_probe(ctx: QuestionContext) -> str | None:
+        """The heaviest criterion neither covered by the answers nor already probed."""
+        open_criteria = [
+            c for c in ctx.question.rubric.criteria if c.id not in ctx.covered and c.id not in ctx.probed
+        ]
+        if not open_criteria:
+            return None
+        return max(open_criteria, key=lambda c: c.weight).id
+
+    def move_on(self, ctx: QuestionContext) -> Move:
+        key = f"{ctx.question.id}:move:{len(ctx.answers)}"
+        last = ctx.question_number >= ctx.questions_in_round
+        text = _pick(ACKNOWLEDGEMENTS, key) + ("" if last else " " + _pick(MOVING_ON, key))
+        return Move(kind=MoveKind.MOVE_ON, text=text)
+
+    def invite_questions(self, ctx: RoundContext) -> str:
+        return (
+            f"That's all my questions. We have a few minutes left: what would you like to ask me about "
+            f"the team, the role or {ctx.loop.company}? (Say 'no questions' to finish.)"
+        )
+
+    def reply(self, ctx: RoundContext) -> str:
+        asked = (ctx.candidate_question or "").lower()
+        values = ", ".join(v.name.lower() for v in ctx.loop.values) or "the company's values"
+        for keywords, answer in _REPLIES:
+            if any(k in asked for k in keywords):
+                return (
+                    "Good question. I'm a practice interviewer, so I can't speak for the real team, but: "
+                    + answer.format(values=values)
+                    + " Anything else?"
+                )
+        return (
+            "Good question, and worth asking in the real loop: I'm a practice interviewer, so I can't "
+            "answer for the real team. Anything else?"
+        )
+
+    def closing(self, ctx: RoundContext) -> str:
+        return (
+            f"Thank you, {ctx.candidate}. That's the end of the {ctx.round.name}. "
+            "Your feedback comes with the report."
+        )
