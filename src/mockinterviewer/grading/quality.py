@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from mockinterviewer.grading.text import STOPWORDS, Span, fuzzy_match, sentences, tokenize
+from mockinterviewer.grading.text import STOPWORDS, Span, fuzzy_match, sentences, stem, tokenize
 
 __all__ = [
     "NO_ANSWER",
@@ -86,6 +86,12 @@ float boolean return parameter argument call reference address operator expressi
 condition branch recursion iteration base case infinite element first last front rear head tail push pop
 enqueue dequeue protocol packet header frame bridge router routing address port connection congestion
 window acknowledgement sender receiver transmission channel collision broadcast multicast spanning
+item items storage allocate allocation dynamic static traverse predecessor successor public private
+section library module modules debug debugging overhead directly contiguous initialize declare define
+definition program programming software code source file input output user users bit byte bytes
+machine computer hardware cpu bus station frame frames layer layers signal speed fairness reserve
+reservation position location move moved remove removing adding added back forward backward lowest
+highest smallest largest minimum maximum swap compare comparison step steps check checking copy
 customer team project manager engineer product decision tradeoff conflict feedback mentor lead ownership
 impact result outcome situation task action learned mistake improve improvement deliver deadline goal
 because although however therefore example instance between without within would could should might
@@ -207,8 +213,10 @@ _INJECTION_PATTERNS = [
     r"\b(?:this|my|the)\s+(?:answer|response|submission|candidate)\s+(?:deserves|should\s+(?:get|receive|be\s+(?:given|"
     r"graded|scored|marked|awarded))|must\s+(?:get|receive|be\s+(?:given|graded|scored|marked)))\b",
     # role play / addressing the grader
-    r"\b(?:you\s+are\s+now|you\s+are\s+no\s+longer|from\s+now\s+on\s+you|act\s+as|pretend\s+(?:to\s+be|you)|"
+    r"\b(?:you\s+are\s+now|you\s+are\s+no\s+longer|from\s+now\s+on\s+you|pretend\s+(?:to\s+be|you)|"
     r"roleplay\s+as|you\s+must\s+now|your\s+new\s+(?:task|role|instructions?))\b",
+    r"\b(?:act|behave|respond)\s+as\s+(?:an?\s+|the\s+|my\s+)?(?:lenient|generous|friendly|kind|helpful\s+)?"
+    r"(?:grader|evaluator|examiner|assessor|marker|judge|teacher|professor|interviewer|assistant|ai|chatbot)\b",
     r"\b(?:dear\s+)?(?:grader|evaluator|examiner|assessor|marker|judge|ai|llm|gpt|chatgpt|model|assistant|language\s+model)\s*"
     r"(?:,|:)?\s*(?:please\s+)?(?:you\s+)?(?:should|must|will|shall|need\s+to|have\s+to|are\s+(?:instructed|required))\b",
     r"\b(?:note|attention|instruction|message|hint)\s+(?:to|for)\s+(?:the\s+)?(?:grader|evaluator|examiner|assessor|marker|"
@@ -240,16 +248,32 @@ def injection_spans(text: str) -> list[Span]:
 
 
 def off_topic_reason(answer: str, topic_stems: Iterable[str]) -> str | None:
-    """Why `answer` is off-topic (its content words share nothing with the question's vocabulary), or None."""
+    """Why `answer` is off-topic, or None.
+
+    Off-topic means: at least four content words, none of which relates to the question's own
+    vocabulary (prompt, rubric, reference), and hardly any of which belongs to the general vocabulary
+    of software and interviews. A short answer in other words than the rubric's is not off-topic:
+    it simply earns no evidence.
+    """
     topic = frozenset(topic_stems)
     content = [t for t in tokenize(answer) if not t.stop and len(t.lower) > 2]
-    if len(content) < 3 or not topic:
+    if len(content) < 4 or not topic:
         return None
     hits = sum(1 for t in content if t.stem in topic or any(fuzzy_match(t.stem, s) for s in topic))
-    ratio = hits / len(content)
-    if hits == 0 or (len(content) >= 12 and ratio < 0.06 and hits <= 2):
-        return "it does not address the question: none of its content words relate to the question or its rubric"
-    return None
+    if hits > max(0, (len(content) - 12) // 12):  # one stray topic word per dozen words is noise
+        return None
+    domain = _domain_stems()
+    general = sum(1 for t in content if t.stem in domain)
+    if general >= max(1, len(content) // 6):
+        return None
+    return "it does not address the question: its words have nothing to do with the question or its rubric"
+
+
+@lru_cache(maxsize=1)
+def _domain_stems() -> frozenset[str]:
+    """Stems of the general vocabulary of software work and interviews (the first part of the sample)."""
+    head = _ENGLISH_SAMPLE.split("people time year")[0]
+    return frozenset(stem(w) for w in _WORD_RE.findall(head))
 
 
 # --- all together -------------------------------------------------------------------------------

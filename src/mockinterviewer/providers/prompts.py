@@ -1,8 +1,9 @@
-"""Prompt files (prompts/*.yaml) loaded as langchain-core chat prompt templates.
+"""Prompt files (prompts/*.txt) loaded as langchain-core chat prompt templates.
 
-Each file has a `system` and a `human` template (f-string syntax; literal braces doubled).
-Untrusted text (the candidate's words) is only ever a template *value*, wrapped by `delimit`,
-so it is never parsed as a template and cannot close its own delimiters.
+One file per prompt, in f-string syntax (literal braces doubled). `chat_prompt(system, human)`
+pairs a system prompt with a human prompt. Untrusted text (the candidate's words) is only ever a
+template *value*, wrapped by `delimit`, so it is never parsed as a template and cannot close its
+own delimiters.
 """
 
 from __future__ import annotations
@@ -11,39 +12,45 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-import yaml
-from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.prompts import ChatPromptTemplate, PromptTemplate
 
 from mockinterviewer.errors import ModelError
 
 
-@lru_cache(maxsize=64)
-def _load(path: Path, mtime: float) -> ChatPromptTemplate:
+def _prompts_dir(prompts_dir: Path | None) -> Path:
+    if prompts_dir is not None:
+        return prompts_dir
+    from mockinterviewer.config import default_prompts_dir
+
+    return default_prompts_dir()
+
+
+@lru_cache(maxsize=128)
+def _read(path: Path, mtime: float) -> str:
+    return path.read_text(encoding="utf-8")
+
+
+def prompt_text(name: str, prompts_dir: Path | None = None) -> str:
+    """The raw text of `<prompts_dir>/<name>.txt`."""
+    path = (_prompts_dir(prompts_dir) / f"{name}.txt").resolve()
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
-        raise ModelError(f"Cannot read the prompt file {path}: {exc}", hint="Restore it from the repository.") from exc
-    if not isinstance(data, dict) or not isinstance(data.get("system"), str) or not isinstance(data.get("human"), str):
+        return _read(path, path.stat().st_mtime)
+    except OSError as exc:
         raise ModelError(
-            f"The prompt file {path} must be a mapping with 'system' and 'human' strings.",
-            hint="Restore it from the repository.",
-        )
-    return ChatPromptTemplate.from_messages([("system", data["system"]), ("human", data["human"])])
+            f"Cannot read the prompt file {path}: {exc.strerror or exc}.",
+            hint="Restore it from the repository, or set MOCKINTERVIEWER_PROMPTS_DIR to the prompts/ folder.",
+        ) from None
 
 
-def load_prompt(name: str, prompts_dir: Path | None = None) -> ChatPromptTemplate:
-    """The template in `<prompts_dir>/<name>.yaml` (default: Settings().prompts_dir)."""
-    if prompts_dir is None:
-        from mockinterviewer.config import default_prompts_dir
+def load_prompt(name: str, prompts_dir: Path | None = None) -> PromptTemplate:
+    return PromptTemplate.from_template(prompt_text(name, prompts_dir))
 
-        prompts_dir = default_prompts_dir()
-    path = (prompts_dir / f"{name}.yaml").resolve()
-    if not path.is_file():
-        raise ModelError(
-            f"Missing prompt file {path}.",
-            hint="Set MOCKINTERVIEWER_PROMPTS_DIR to the project's prompts/ folder.",
-        )
-    return _load(path, path.stat().st_mtime)
+
+def chat_prompt(system: str, human: str, prompts_dir: Path | None = None) -> ChatPromptTemplate:
+    """A two-message chat template from two prompt files."""
+    return ChatPromptTemplate.from_messages(
+        [("system", prompt_text(system, prompts_dir)), ("human", prompt_text(human, prompts_dir))]
+    )
 
 
 def delimit(text: str, tag: str) -> str:

@@ -1,0 +1,5 @@
+"""`python -m mockinterviewer` runs the CLI."""
+
+from mockinterviewer.cli import main
+
+main()

@@ -1,0 +1,248 @@
+"""Whole interviews through the real CLI: --answers rounds, kill and resume, reports, bad input."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from mockinterviewer.cli.app import run
+from tests.conftest import PROJECT_ROOT
+
+ROUNDS = ["recruiter-screen", "hiring-manager-screen", "technical-phone-screen", "onsite-technical",
+          "onsite-behavioral"]
+
+
+def cli(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = run(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write_answers(tmp_path: Path, answers: list[str], name: str = "answers.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(yaml.safe_dump(answers))
+    return path
+
+
+def strong_answer(bank, question_id: str) -> str:  # type: ignore[no-untyped-def]
+    """An answer that talks through every criterion's signals (what a well-prepared candidate says)."""
+    question = bank.question(question_id)
+    sentences = [f"On {c.name.lower()}, I would say: {', '.join(c.signals)}." for c in question.rubric.criteria]
+    return " ".join(sentences)
+
+
+def session_json(capsys: pytest.CaptureFixture[str]) -> list[dict]:  # type: ignore[type-arg]
+    code, out, _ = cli(capsys, "sessions", "--json")
+    assert code == 0
+    return json.loads(out)
+
+
+@pytest.mark.parametrize("round_id", ROUNDS)
+def test_every_round_runs_end_to_end_with_an_answers_file(round_id: str, tmp_path: Path, bank,  # type: ignore[no-untyped-def]
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    answers = write_answers(tmp_path, ["I would start by understanding the requirements."] * 12 + ["no"] * 3)
+    code, out, _ = cli(capsys, "interview", "--round", round_id, "--seed", "3", "--answers", str(answers),
+                       "--candidate", "ada")
+    assert code == 0, out
+    assert "Feedback report" in out and "Interviewer: offline scripted" in out
+    [summary] = session_json(capsys)
+    assert summary["status"] == "completed" and summary["rounds"] == [round_id]
+    code, out, _ = cli(capsys, "report", summary["id"], "--format", "json")
+    report = json.loads(out)
+    assert report["session_id"] == summary["id"]
+    assert len(report["questions"]) == bank.loop("netflix-senior-swe").round(round_id).questions
+    for question in report["questions"]:
+        assert {"question_id", "answer", "score", "max_score", "criteria"} <= set(question)
+        for criterion in question["criteria"]:
+            assert {"id", "score", "max_score", "evidence", "rationale"} <= set(criterion)
+            for quote in criterion["evidence"]:
+                assert quote in question["answer"]
+            if criterion["score"] > 0:
+                assert criterion["evidence"], "a score above 0 needs quoted evidence"
+
+
+def test_strong_answers_score_above_weak_ones_in_the_report(tmp_path: Path, bank,  # type: ignore[no-untyped-def]
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    from mockinterviewer.interview.plan import plan_session
+
+    plan = plan_session(bank.loop("netflix-senior-swe"), list(bank.questions.values()),
+                        round_id="onsite-technical", count=2, seed=5)
+    ids = plan.question_ids()
+    strong = write_answers(tmp_path, [strong_answer(bank, ids[0]), strong_answer(bank, ids[0]),
+                                      strong_answer(bank, ids[0]), strong_answer(bank, ids[1]),
+                                      strong_answer(bank, ids[1]), strong_answer(bank, ids[1]), "no"], "s.yaml")
+    weak = write_answers(tmp_path, ["I don't know."] * 6 + ["no"], "w.yaml")
+    for path, name in ((strong, "strong"), (weak, "weak")):
+        code, out, _ = cli(capsys, "interview", "--round", "onsite-technical", "--questions", "2", "--seed", "5",
+                           "--answers", str(path), "--candidate", name)
+        assert code == 0, out
+    scores = {}
+    for summary in session_json(capsys):
+        _, out, _ = cli(capsys, "report", summary["id"], "--format", "json")
+        scores[summary["candidate"]] = json.loads(out)["score"]
+    assert scores["strong"] >= 2.5 > scores["weak"] == 0
+
+
+def test_whole_loop_runs_round_by_round_and_never_repeats(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    answers = write_answers(tmp_path, ["/skip", "no"] * 20)
+    code, out, _ = cli(capsys, "interview", "--answers", str(answers), "--candidate", "ada", "--seed", "1")
+    assert code == 0, out
+    code, out, _ = cli(capsys, "interview", "--answers", str(answers), "--candidate", "ada", "--seed", "1")
+    sessions = session_json(capsys)
+    assert len(sessions) == 2 and all(s["rounds"] == ROUNDS for s in sessions)
+    asked = []
+    for summary in sessions:
+        _, out, _ = cli(capsys, "report", summary["id"], "--format", "json")
+        report = json.loads(out)
+        assert [r["round_id"] for r in report["rounds"]] == ROUNDS
+        asked.append({q["question_id"] for q in report["questions"]})
+        assert all("skipped" in q["flags"] and q["score"] == 0 for q in report["questions"])
+    assert not asked[0] & asked[1]
+
+
+def test_answers_that_run_out_leave_an_unfinished_session_that_resumes(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = cli(capsys, "interview", "--round", "recruiter-screen", "--answers",
+                       str(write_answers(tmp_path, ["My first answer about my career."], "a.yaml")))
+    assert code == 0 and "unfinished" in out
+    [summary] = session_json(capsys)
+    assert summary["status"] == "unfinished"
+    turns_before = summary["turns"]
+    code, out, _ = cli(capsys, "resume", summary["id"][:5], "--answers",
+                       str(write_answers(tmp_path, ["more detail"] * 8 + ["no"], "b.yaml")))
+    assert code == 0, out
+    assert "Resuming session" in out
+    [after] = session_json(capsys)
+    assert after["status"] == "completed" and after["turns"] > turns_before
+
+
+def test_killed_process_loses_no_turn_and_resumes(tmp_path: Path, isolated_home: Path,  # type: ignore[no-untyped-def]
+                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    env = {**os.environ, "MOCKINTERVIEWER_HOME": str(isolated_home), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mockinterviewer", "interview", "--round", "onsite-technical", "--seed", "2"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env, cwd=PROJECT_ROOT,
+        text=True,
+    )
+    assert proc.stdin is not None
+    for answer in ("I would shard by user id.", "We add a cache in front of the database."):
+        proc.stdin.write(answer + "\n")
+        proc.stdin.flush()
+        time.sleep(0.8)
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        sessions = session_json(capsys)
+        if sessions and sessions[0]["turns"] >= 5:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=10)
+    [summary] = session_json(capsys)
+    assert summary["status"] == "in_progress" and summary["turns"] >= 5
+    code, out, _ = cli(capsys, "report", summary["id"], "--format", "json")
+    answers = [q["answer"] for q in json.loads(out)["questions"]]
+    assert "I would shard by user id." in answers[0]
+    code, out, _ = cli(capsys, "resume", summary["id"], "--answers",
+                       str(write_answers(tmp_path, ["/skip"] * 10 + ["no"])))
+    assert code == 0, out
+    [after] = session_json(capsys)
+    assert after["status"] == "completed"
+    _, out, _ = cli(capsys, "report", summary["id"], "--format", "json")
+    assert "We add a cache in front of the database." in json.loads(out)["questions"][0]["answer"]
+
+
+def test_report_formats(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cli(capsys, "interview", "--round", "recruiter-screen", "--answers",
+        str(write_answers(tmp_path, ["I want to work on streaming at scale.", "/skip", "/skip", "/skip", "no"])))
+    [summary] = session_json(capsys)
+    for fmt, marker in (("md", "# Feedback report"), ("html", "<html"), ("text", "Feedback report"),
+                        ("json", '"session_id"')):
+        target = tmp_path / f"report.{fmt}"
+        code, _, _ = cli(capsys, "report", summary["id"], "--format", fmt, "-o", str(target))
+        assert code == 0 and marker in target.read_text()
+    code, _, err = cli(capsys, "report", summary["id"], "--format", "pdf")
+    assert code != 0 and "text, md, html, json" in err
+
+
+def test_grade_command_json_matches_report_entry(bank, capsys: pytest.CaptureFixture[str]) -> None:  # type: ignore[no-untyped-def]
+    answer = strong_answer(bank, "retry-backoff-strategy")
+    code, out, _ = cli(capsys, "grade", "retry-backoff-strategy", "--answer", answer, "--json")
+    assert code == 0
+    graded = json.loads(out)
+    assert graded["question_id"] == "retry-backoff-strategy" and graded["score"] >= 2.5
+    assert all(q in answer for c in graded["criteria"] for q in c["evidence"])
+    code, out, _ = cli(capsys, "grade", "retry-backoff-strategy", "--answer", "asdf qwer zxcv uiop", "--json")
+    assert json.loads(out)["score"] == 0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["interview", "--loop", "nope"], "No loop with id 'nope'"),
+        (["interview", "--round", "nope"], "no round 'nope'"),
+        (["resume", "deadbeef"], "No session with id"),
+        (["report", "deadbeef"], "No session with id"),
+        (["bank", "show", "nope"], "No question with id"),
+        (["grade", "nope", "--answer", "x"], "No question with id"),
+        (["grade", "retry-backoff-strategy"], "exactly one of"),
+    ],
+)
+def test_unknown_ids_get_one_clear_message(args: list[str], message: str,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = cli(capsys, *args)
+    assert code != 0
+    assert message in err and "Traceback" not in err + out
+
+
+def test_bad_answers_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("answer: [unclosed")
+    code, _, err = cli(capsys, "interview", "--answers", str(bad))
+    assert code != 0 and "not valid YAML" in err
+    bad.write_text("just: a mapping")
+    code, _, err = cli(capsys, "interview", "--answers", str(bad))
+    assert code != 0 and "list of strings" in err
+    assert session_json(capsys) == []
+
+
+def test_empty_huge_and_binary_answers(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    huge = "word " * 200_000  # 1 MB
+    garbage = bytes(range(256)).decode("latin-1") * 20
+    answers = write_answers(tmp_path, ["", garbage, huge, "/skip", "/skip", "no"])
+    code, out, _ = cli(capsys, "interview", "--round", "recruiter-screen", "--answers", str(answers))
+    assert code == 0
+    assert "No answer received" in out and "binary data" in out and "are kept" in out
+    [summary] = session_json(capsys)
+    _, out, _ = cli(capsys, "report", summary["id"], "--format", "json")
+    first = json.loads(out)["questions"][0]
+    assert 0 < len(first["answer"]) <= 20_000
+
+
+def test_binary_garbage_on_stdin_does_not_crash(tmp_path: Path, isolated_home: Path) -> None:
+    env = {**os.environ, "MOCKINTERVIEWER_HOME": str(isolated_home)}
+    payload = bytes(range(256)) * 10 + b"\n/quit\n"
+    proc = subprocess.run(
+        [sys.executable, "-m", "mockinterviewer", "interview", "--round", "recruiter-screen"],
+        input=payload, capture_output=True, env=env, cwd=PROJECT_ROOT, timeout=60,
+    )
+    text = proc.stdout.decode(errors="replace") + proc.stderr.decode(errors="replace")
+    assert proc.returncode == 0, text
+    assert "Traceback" not in text and "binary data" in text and "unfinished" in text
+
+
+def test_read_only_home_is_a_clear_error(tmp_path: Path, isolated_home: Path,  # type: ignore[no-untyped-def]
+                                         capsys: pytest.CaptureFixture[str], monkeypatch) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")
+    monkeypatch.setenv("MOCKINTERVIEWER_HOME", str(blocker / "home"))
+    code, out, err = cli(capsys, "sessions")
+    assert code != 0 and "MOCKINTERVIEWER_HOME" in err and "Traceback" not in err
