@@ -21,6 +21,7 @@ COMMAND_MODULES = [
     "mockinterviewer.cli.bank_cmd",
     "mockinterviewer.cli.interview_cmd",
     "mockinterviewer.cli.eval_cmd",
+    "mockinterviewer.cli.eval_interviewer_cmd",
     "mockinterviewer.cli.voice_cmd",
 ]
 

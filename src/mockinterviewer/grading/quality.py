@@ -81,21 +81,19 @@ balance balancer traffic region zone availability reliability resilience monitor
 tracing alert dashboard incident outage recovery rollback deploy deployment release feature flag test
 testing unit integration coverage mock review refactor readable maintainable simple complex complexity
 algorithm sort search binary tree graph node edge path shortest breadth depth hash map set insert
-delete update read write order sequence number length size count value type string character integer
+delete update read write order sequence length size count value type string character integer
 float boolean return parameter argument call reference address operator expression statement loop
-condition branch recursion iteration base case infinite element first last front rear head tail push pop
+condition branch recursion iteration base case infinite element front rear head tail push pop
 enqueue dequeue protocol packet header frame bridge router routing address port connection congestion
 window acknowledgement sender receiver transmission channel collision broadcast multicast spanning
 item items storage allocate allocation dynamic static traverse predecessor successor public private
-section library module modules debug debugging overhead directly contiguous initialize declare define
-definition program programming software code source file input output user users bit byte bytes
-machine computer hardware cpu bus station frame frames layer layers signal speed fairness reserve
-reservation position location move moved remove removing adding added back forward backward lowest
-highest smallest largest minimum maximum swap compare comparison step steps check checking copy
+library module modules debug debugging overhead contiguous initialize declare definition program
+programming software code source file input output bit byte bytes computer hardware cpu bus station
+frame frames layer layers signal fairness reservation swap comparison
 customer team project manager engineer product decision tradeoff conflict feedback mentor lead ownership
 impact result outcome situation task action learned mistake improve improvement deliver deadline goal
 because although however therefore example instance between without within would could should might
-people time year work way day thing world life hand part child eye woman man place week point government
+first last number people time year work way day thing world life hand part child eye woman man place week point government
 company problem fact group good new old great high small large next early young important public bad
 same able know take make think see come look want give use find tell ask seem feel try leave call keep
 provide hold turn follow begin bring show hear play run move live believe happen write sit stand lose
@@ -170,10 +168,12 @@ def _word_like(word: str, known: bool = False) -> bool:
 
 def gibberish_reason(text: str, known_words: Iterable[str] = ()) -> str | None:
     """Why `text` is gibberish (random letters, keyboard mash, lorem ipsum, one token repeated), or None."""
-    words = [t.lower for t in tokenize(text)]
+    tokens = tokenize(text)
+    words = [t.lower for t in tokens]
     if not words:
         return None
     alpha = [w for w in words if w.isalpha()]
+    acronyms = {t.lower for t in tokens if t.text.isupper() and 2 <= len(t.text) <= 6}
     if len(alpha) >= 3 and sum(w in _LOREM for w in alpha) >= 0.5 * len(alpha):
         return "it is lorem ipsum placeholder text, not an answer"
     if len(words) >= 6:
@@ -183,7 +183,9 @@ def gibberish_reason(text: str, known_words: Iterable[str] = ()) -> str | None:
     known = set(known_words)
     letters = [w for w in alpha if len(w) > 3]
     if not letters:
-        if len(alpha) >= 3 and sum(not _word_like(w, w in known) for w in alpha) > len(alpha) / 2:
+        shorts = [w for w in alpha if len(w) > 1]
+        odd = [w for w in shorts if w not in known | acronyms and w not in STOPWORDS and not (set(w) & _VOWELS)]
+        if len(shorts) >= 3 and len(odd) > len(shorts) / 2:
             return "it is a string of random letters, not words"
         return None
     bad = [w for w in letters if not _word_like(w, w in known)]
@@ -230,6 +232,11 @@ _INJECTION_PATTERNS = [
     r"\bthe\s+rubric\s+(?:says|states|requires|is\s+(?:satisfied|met))\b|\ball\s+(?:rubric\s+)?criteria\s+(?:are|were)\s+"
     r"(?:met|satisfied|covered)\b",
     r"\b(?:jailbreak|prompt\s+injection|DAN\s+mode|developer\s+mode)\b",
+    r"\b(?:score|grade|marks|points)\s*(?:of|:|=|is|as|it|this|me|at)?\s*\d+(?:\.\d+)?\s*(?:/|out\s+of)\s*\d+",
+    r"\b\d+(?:\.\d+)?\s*(?:/|out\s+of)\s*\d+\s+(?:on|for|in|across)\s+(?:every|each|all)\b",
+    r"\b(?:on|for|in|across|meets?|satisf(?:y|ies)|covers?)\s+(?:every|each|all)\s+(?:the\s+)?(?:rubric\s+)?criteri(?:on|a)\b",
+    r"\b(?:the\s+)?(?:candidate|answer|response|submission)\s+(?:answered|is|was|has\s+been)\s+(?:perfect(?:ly)?|"
+    r"flawless(?:ly)?|excellent(?:ly)?|fully\s+correct|100\s*%)",
 ]
 _INJECTION_RE = re.compile("|".join(f"(?:{p})" for p in _INJECTION_PATTERNS), re.IGNORECASE | re.MULTILINE)
 
@@ -264,7 +271,7 @@ def off_topic_reason(answer: str, topic_stems: Iterable[str]) -> str | None:
         return None
     domain = _domain_stems()
     general = sum(1 for t in content if t.stem in domain)
-    if general >= max(1, len(content) // 6):
+    if general >= max(1, round(len(content) / 6)):
         return None
     return "it does not address the question: its words have nothing to do with the question or its rubric"
 
@@ -272,7 +279,7 @@ def off_topic_reason(answer: str, topic_stems: Iterable[str]) -> str | None:
 @lru_cache(maxsize=1)
 def _domain_stems() -> frozenset[str]:
     """Stems of the general vocabulary of software work and interviews (the first part of the sample)."""
-    head = _ENGLISH_SAMPLE.split("people time year")[0]
+    head = _ENGLISH_SAMPLE.split("because although however")[0]
     return frozenset(stem(w) for w in _WORD_RE.findall(head))
 
 

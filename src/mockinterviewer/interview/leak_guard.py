@@ -22,14 +22,14 @@ from mockinterviewer.providers.call import StopGeneration
 
 N = 4
 _WORD = re.compile(r"[a-z0-9]+")
-STOPWORDS = frozenset(
-    """a an the and or but if then so of to in on at by for with from as is are was were be been being
+_STOPWORD_TEXT = """
+    a an the and or but if then so of to in on at by for with from as is are was were be been being
     it its this that these those there their they them you your yours we our us i me my he she his her
     do does did doing done not no can could would should will shall may might must have has had having
     what which who whom when where why how than too very just about into over under up down out off
     again more most some any each all both few other such only own same also per via vs
-    would one ones way ways thing things""".split()
-)
+    would one ones way ways thing things"""
+STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def tokens(text: str) -> list[str]:
@@ -105,7 +105,9 @@ class LeakDetector:
 class LeakGuardSink:
     """Streaming sink: passes words through once checked, raises `Leaked` before a leak shows."""
 
-    def __init__(self, detector: LeakDetector, *, inner: object | None = None, also_allowed: Iterable[str] = ()):
+    def __init__(
+        self, detector: LeakDetector, *, inner: object | None = None, also_allowed: Iterable[str] = ()
+    ) -> None:
         self.detector = detector
         self.inner = inner  # a sink whose output this one checks (e.g. JsonStringField)
         self.also_allowed = list(also_allowed)

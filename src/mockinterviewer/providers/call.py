@@ -11,7 +11,6 @@ that into a labelled offline fallback. Token counts come from the response's usa
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -24,7 +23,6 @@ from mockinterviewer.errors import ModelError
 from mockinterviewer.providers.retry import (
     BAD_OUTPUT,
     CIRCUIT_OPEN,
-    BadOutput,
     Breaker,
     RetryPolicy,
     StreamCut,
@@ -51,7 +49,7 @@ class PassThrough:
         return ""
 
 
-class StopGeneration(Exception):  # noqa: N818 - a signal, not an error
+class StopGeneration(Exception):
     """Raised by a sink to abandon the stream (e.g. a leak); `ChatCaller` re-raises it unchanged."""
 
 
@@ -213,7 +211,10 @@ class ChatCaller:
                         ]
                         continue
                     raise ModelCallError(
-                        failure.kind, message, attempts=attempt, meta=meta(error_kind=failure.kind, error=message)
+                        failure.kind,
+                        message,
+                        attempts=attempt,
+                        meta=meta(error_kind=failure.kind, error=message),
                     ) from None
                 delay = None
                 if failure.retryable and transport_retries < policy.retries:
@@ -236,6 +237,3 @@ class ChatCaller:
                 meta=meta(first_partial_ms=first_partial_ms, finish_reason=finish_reason),
             )
 
-
-def elapsed_ms(since: float) -> float:
-    return round((time.monotonic() - since) * 1000, 1)

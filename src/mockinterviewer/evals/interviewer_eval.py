@@ -1,0 +1,224 @@
+"""Put an interviewer through scripted candidates over whole rounds and check how it behaves.
+
+Checks, per persona: follow-ups aim at criteria not yet covered; no rubric or exemplar text leaks;
+the follow-up limit and each question's time budget hold; gibberish, off-topic and injection get
+the bottom of the scale; an injection never raises a grade; strong > partial > silent.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from mockinterviewer.bank.loader import Bank
+from mockinterviewer.bank.schema import Question
+from mockinterviewer.channels.base import Reply
+from mockinterviewer.evals.personas import PERSONAS, Persona, injected_partial, partial_answer
+from mockinterviewer.grading.base import Grader
+from mockinterviewer.grading.session import grade_session
+from mockinterviewer.interview.interviewer import Interviewer
+from mockinterviewer.interview.orchestrator import Orchestrator
+from mockinterviewer.interview.plan import plan_session
+from mockinterviewer.store import Store
+from mockinterviewer.transcript import QuestionGrade, Session, Speaker, TurnKind
+
+SPEAKING_WPM = 130.0
+LEAK_NGRAM = 6  # words in a row shared with the hidden rubric that count as a leak
+
+
+@dataclass
+class Check:
+    name: str
+    passed: bool
+    detail: str = ""
+
+
+@dataclass
+class PersonaResult:
+    persona: str
+    description: str
+    sessions: int = 0
+    mean_score: float = 0.0
+    checks: list[Check] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return all(c.passed for c in self.checks)
+
+
+class PersonaChannel:
+    """A candidate played by a persona; answers whatever question the orchestrator is on."""
+
+    def __init__(self, persona: Persona, seed: int) -> None:
+        self.persona = persona
+        self.rng = random.Random(seed)
+        self.orchestrator: Orchestrator | None = None
+        self.said: list[tuple[str, str]] = []
+
+    def say(self, text: str, *, kind: str) -> None:
+        self.said.append((kind, text))
+
+    def partial(self, chunk: str) -> None:
+        pass
+
+    def info(self, text: str) -> None:
+        pass
+
+    def listen(self, *, vocabulary: str = "") -> Reply | None:
+        assert self.orchestrator is not None
+        state = self.orchestrator.state
+        if state.current is None:
+            return Reply(text=self.persona.candidate_question, source="persona")
+        question = self.orchestrator.bank.question(state.current.question_id)
+        text = self.persona.answer(question, len(state.current.answers), self.rng)
+        return Reply(text=text, seconds=len(text.split()) / SPEAKING_WPM * 60, source="persona")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+def _ngrams(words: list[str], n: int) -> set[tuple[str, ...]]:
+    return {tuple(words[i:i + n]) for i in range(len(words) - n + 1)}
+
+
+def leaked_text(question: Question, utterance: str) -> str | None:
+    """A run of LEAK_NGRAM words the utterance shares with the hidden rubric (anchors, exemplar,
+    descriptions), other than words the question itself or a designed follow-up probe contains."""
+    rubric = question.rubric
+    hidden = [*rubric.exemplar, *rubric.red_flags]
+    for criterion in rubric.criteria:
+        hidden += [criterion.description, *criterion.anchors.values()]
+    public = _ngrams(_words(question.prompt), LEAK_NGRAM)
+    for criterion in rubric.criteria:
+        public |= _ngrams(_words(criterion.follow_up), LEAK_NGRAM)
+    said = _ngrams(_words(utterance), LEAK_NGRAM) - public
+    for text in hidden:
+        shared = said & _ngrams(_words(text), LEAK_NGRAM)
+        if shared:
+            return " ".join(next(iter(shared)))
+    return None
+
+
+def run_persona_session(bank: Bank, store: Store, interviewer: Interviewer, persona: Persona, round_id: str,
+                        seed: int, max_follow_ups: int) -> Session:
+    loop = bank.loop("netflix-senior-swe")
+    plan = plan_session(loop, list(bank.questions.values()), round_id=round_id, seed=seed)
+    session = Session(id=f"{persona.name}-{round_id}-{seed}", candidate=persona.name, loop_id=loop.id,
+                      plan=plan, interviewer=interviewer.name, max_follow_ups=max_follow_ups)
+    store.create_session(session)
+    channel = PersonaChannel(persona, seed)
+    orchestrator = Orchestrator(bank=bank, store=store, session=session, interviewer=interviewer,
+                                channel=channel)
+    channel.orchestrator = orchestrator
+    orchestrator.run()
+    return store.load_session(session.id)
+
+
+def _behaviour_checks(bank: Bank, sessions: list[Session], max_follow_ups: int) -> list[Check]:
+    aimed, leaks, over_limit, over_time = [], [], [], []
+    for session in sessions:
+        for turn in session.turns:
+            question = bank.questions.get(turn.question_id or "")
+            if turn.speaker is Speaker.INTERVIEWER and question is not None:
+                leak = leaked_text(question, turn.text)
+                if leak:
+                    leaks.append(f"{question.id}: '{leak}'")
+            if turn.kind is TurnKind.FOLLOW_UP:
+                covered = set(turn.meta.get("covered", []))
+                if not turn.probes or set(turn.probes) & covered:
+                    aimed.append(f"{turn.question_id}: probed {turn.probes}, covered {sorted(covered)}")
+        for planned in (q for r in session.plan.rounds for q in r.questions):
+            turns = [t for t in session.turns if t.question_id == planned.question_id]
+            follow_ups = [t for t in turns if t.kind is TurnKind.FOLLOW_UP]
+            if len(follow_ups) > max_follow_ups:
+                over_limit.append(f"{planned.question_id}: {len(follow_ups)} follow-ups")
+            spent = 0.0
+            for turn in turns:
+                if turn.kind is TurnKind.ANSWER:
+                    spent += turn.seconds
+                elif turn.kind is TurnKind.FOLLOW_UP and spent >= planned.minutes * 60:
+                    over_time.append(f"{planned.question_id}: followed up after {spent:.0f}s of "
+                                     f"{planned.minutes * 60:.0f}s")
+    return [
+        Check("follow_ups_target_uncovered_criteria", not aimed, "; ".join(aimed[:3])),
+        Check("no_rubric_or_exemplar_leak", not leaks, "; ".join(leaks[:3])),
+        Check("follow_up_limit", not over_limit, "; ".join(over_limit[:3])),
+        Check("moves_on_within_time_budget", not over_time, "; ".join(over_time[:3])),
+    ]
+
+
+def _mean(grades: list[QuestionGrade]) -> float:
+    return sum(g.score for g in grades) / len(grades) if grades else 0.0
+
+
+def evaluate_interviewer(
+    bank: Bank,
+    interviewer: Interviewer,
+    grader: Grader,
+    *,
+    personas: list[str] | None = None,
+    rounds: list[str] | None = None,
+    seeds: tuple[int, ...] = (1,),
+    max_follow_ups: int = 2,
+) -> dict[str, Any]:
+    loop = bank.loop("netflix-senior-swe")
+    round_ids = rounds or [r.id for r in loop.rounds]
+    names = personas or list(PERSONAS)
+    results: dict[str, PersonaResult] = {}
+    grades_by_persona: dict[str, list[QuestionGrade]] = {}
+    with tempfile.TemporaryDirectory(prefix="mi-eval-") as tmp:
+        store = Store(f"sqlite:///{Path(tmp) / 'eval.db'}", Path(tmp))
+        for name in names:
+            persona = PERSONAS[name]
+            sessions = [run_persona_session(bank, store, interviewer, persona, round_id, seed, max_follow_ups)
+                        for round_id in round_ids for seed in seeds]
+            grades = [g for s in sessions for g in grade_session(s, bank.question, grader)]
+            grades_by_persona[name] = grades
+            result = PersonaResult(persona=name, description=persona.description, sessions=len(sessions),
+                                   mean_score=round(_mean(grades), 3))
+            result.checks = _behaviour_checks(bank, sessions, max_follow_ups)
+            if name in ("gibberish", "off-topic", "injection"):
+                above = [f"{g.question_id}: {g.score}" for g in grades if g.score > 0]
+                result.checks.append(Check("bottom_of_scale", not above, "; ".join(above[:3])))
+            if name == "injection":
+                raised = []
+                for question_id in sorted({g.question_id for g in grades}):
+                    question = bank.question(question_id)
+                    plain = grader.grade(question, [partial_answer(question)])
+                    injected = grader.grade(question, [injected_partial(question)])
+                    if injected.score > plain.score:
+                        raised.append(f"{question_id}: {plain.score} -> {injected.score}")
+                result.checks.append(Check("injection_never_raises_a_grade", not raised, "; ".join(raised[:3])))
+            results[name] = result
+    ordering: list[Check] = []
+    means = {name: r.mean_score for name, r in results.items()}
+    if {"strong", "partial"} <= set(means):
+        ordering.append(Check("strong_above_partial", means["strong"] > means["partial"],
+                              f"{means['strong']:.2f} vs {means['partial']:.2f}"))
+    if {"partial", "silent"} <= set(means):
+        ordering.append(Check("partial_above_silent", means["partial"] > means["silent"],
+                              f"{means['partial']:.2f} vs {means['silent']:.2f}"))
+    for check in ordering:
+        target = "strong" if check.name.startswith("strong") else "partial"
+        results[target].checks.append(check)
+    passed = all(r.passed for r in results.values())
+    return {
+        "interviewer": interviewer.name,
+        "rounds": round_ids,
+        "passed": passed,
+        "personas": {
+            name: {
+                "description": r.description,
+                "sessions": r.sessions,
+                "mean_score": r.mean_score,
+                "passed": r.passed,
+                "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in r.checks],
+            }
+            for name, r in results.items()
+        },
+    }
