@@ -244,5 +244,5 @@ def test_read_only_home_is_a_clear_error(tmp_path: Path, isolated_home: Path,  #
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("x")
     monkeypatch.setenv("MOCKINTERVIEWER_HOME", str(blocker / "home"))
-    code, out, err = cli(capsys, "sessions")
+    code, _, err = cli(capsys, "sessions")
     assert code != 0 and "MOCKINTERVIEWER_HOME" in err and "Traceback" not in err

@@ -33,7 +33,7 @@ def kinds(session: Session) -> list[TurnKind]:
 
 
 def test_follow_ups_probe_uncovered_criteria_and_stop_at_the_limit(bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    orch, channel, store = make(bank, tmp_path, ["I would build it.", "Not sure.", "Still not sure.", "no"])
+    orch, _, store = make(bank, tmp_path, ["I would build it.", "Not sure.", "Still not sure.", "no"])
     assert orch.run() is SessionStatus.COMPLETED
     session = store.load_session("s1")
     assert kinds(session) == [
@@ -87,7 +87,7 @@ def test_commands(bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_quit_and_input_end_leave_the_session_unfinished_and_resumable(bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    orch, channel, store = make(bank, tmp_path, ["first answer", "/quit"], count=2)
+    orch, _, store = make(bank, tmp_path, ["first answer", "/quit"], count=2)
     assert orch.run() is SessionStatus.UNFINISHED
     saved = store.load_session("s1")
     assert saved.status is SessionStatus.UNFINISHED
@@ -141,7 +141,7 @@ def test_interrupt_marks_unfinished(bank, tmp_path: Path) -> None:  # type: igno
         raise KeyboardInterrupt
 
     orch.run()
-    orch2, channel2, _ = orch, channel, store
+    channel2 = channel
     channel2.listen = boom  # type: ignore[method-assign,assignment]
     session = store.load_session("s1")
     resumed = Orchestrator(bank=bank, store=store, session=session, interviewer=ScriptedInterviewer(),

@@ -16,7 +16,6 @@ from pydantic import BaseModel, ValidationError
 from mockinterviewer.bank.schema import Loop, Question
 from mockinterviewer.errors import BankError, NotFoundError
 
-
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
@@ -102,7 +101,7 @@ def _parse(path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, list[P
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(path, None, None, f"cannot read the file ({exc}); it must be UTF-8 YAML")]
     try:
-        data = yaml.load(text, Loader=_Loader)  # noqa: S506 - a safe loader
+        data = yaml.load(text, Loader=_Loader)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None

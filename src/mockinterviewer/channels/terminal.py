@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import select
 import sys
@@ -52,10 +53,8 @@ class TerminalChannel:
         self.console = console or Console(highlight=False)
         self.stdin = stdin or sys.stdin
         if hasattr(self.stdin, "reconfigure"):
-            try:
+            with contextlib.suppress(ValueError, io.UnsupportedOperation):
                 self.stdin.reconfigure(errors="replace")  # binary garbage must not crash the session
-            except (ValueError, io.UnsupportedOperation):
-                pass
         self.label = interviewer_label
         self.paste_window = paste_window
         self._streaming = False

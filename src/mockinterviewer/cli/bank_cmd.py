@@ -28,7 +28,9 @@ def _bank_dir(path: Path | None) -> Path:
 
 
 @bank_app.command("lint")
-def lint(directory: Annotated[Path | None, typer.Argument(help="Bank folder (default: the shipped bank).")] = None) -> None:
+def lint(
+    directory: Annotated[Path | None, typer.Argument(help="Bank folder (default: the shipped bank).")] = None,
+) -> None:
     """Validate every question and loop file; list each problem with its file, line and field."""
     root = _bank_dir(directory)
     bank, problems = lint_bank(root)

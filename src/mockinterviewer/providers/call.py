@@ -6,7 +6,9 @@ and retries per `RetryPolicy`: transport failures with backoff, unusable output 
 at once with the reason (up to `output_retries` times). When it gives up it raises
 `ModelCallError` with the failure kind and the usage so far, scrubbed of secrets; callers turn
 that into a labelled offline fallback. Token counts come from the response's usage metadata
-(never from tiktoken, which needs the network).
+(never from tiktoken, which needs the network); a server that sends none in its stream (llama.cpp)
+gets an estimate (prompt characters / 4, one token per streamed chunk), labelled
+`meta["usage"] == "estimated"`.
 """
 
 from __future__ import annotations
@@ -103,6 +105,7 @@ class ChatCaller:
         secrets: Iterable[str | SecretStr | None] = (),
         expect_finish_reason: bool = False,
         output_retries: int = 1,
+        max_tokens_in_body: bool = False,
     ) -> None:
         self.model = model
         self.model_name = model_name
@@ -111,9 +114,18 @@ class ChatCaller:
         self.secrets = [s for s in secrets if s is not None]
         self.expect_finish_reason = expect_finish_reason
         self.output_retries = output_retries
+        # langchain-openai sends max_tokens as `max_completion_tokens`, which llama.cpp's server
+        # ignores; for such servers it goes into the request body as plain `max_tokens`.
+        self.max_tokens_in_body = max_tokens_in_body
 
     def scrub(self, text: str) -> str:
         return scrub(text, self.secrets)
+
+    def request_params(self, params: dict[str, Any] | None) -> dict[str, Any]:
+        out = dict(params or {})
+        if self.max_tokens_in_body and "max_tokens" in out:
+            out["extra_body"] = {**out.get("extra_body", {}), "max_tokens": out.pop("max_tokens")}
+        return out
 
     def call(
         self,
@@ -132,6 +144,8 @@ class ChatCaller:
         started = clock()
         usage = {"input_tokens": 0, "output_tokens": 0}
         saw_usage = False
+        estimated = {"input_tokens": 0, "output_tokens": 0}  # when the server reports no usage
+        request = self.request_params(params)
         transport_retries = 0
         bad_outputs = 0
         max_bad = self.output_retries if output_retries is None else output_retries
@@ -139,11 +153,13 @@ class ChatCaller:
         current = list(messages)
 
         def meta(**extra: Any) -> dict[str, Any]:
+            counts = usage if saw_usage else estimated
             out: dict[str, Any] = {
                 "model": self.model_name,
                 "latency_ms": round((clock() - started) * 1000, 1),
-                "input_tokens": usage["input_tokens"] if saw_usage else None,
-                "output_tokens": usage["output_tokens"] if saw_usage else None,
+                "input_tokens": counts["input_tokens"],
+                "output_tokens": counts["output_tokens"],
+                "usage": "server" if saw_usage else "estimated",
                 "attempts": attempt,
             }
             out.update(extra)
@@ -164,7 +180,8 @@ class ChatCaller:
                 sink = sink_factory()
                 pieces: list[str] = []
                 finish_reason: str | None = None
-                for chunk in self.model.stream(current, **(params or {})):
+                estimated["input_tokens"] += sum(len(str(m.content)) for m in current) // 4 + 1
+                for chunk in self.model.stream(current, **request):
                     if clock() - started > policy.deadline:
                         raise TimeoutError(f"the call took longer than its {policy.deadline:g} s deadline")
                     text = chunk_text(chunk)
@@ -175,6 +192,7 @@ class ChatCaller:
                     finish_reason = chunk.response_metadata.get("finish_reason") or finish_reason
                     if not text:
                         continue
+                    estimated["output_tokens"] += 1  # servers stream about one token per chunk
                     pieces.append(text)
                     visible = sink.feed(text)
                     if visible and on_partial is not None:

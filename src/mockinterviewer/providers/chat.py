@@ -9,6 +9,7 @@ base URL, the key is the dummy "not-needed" that local servers ignore.
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlsplit
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import SecretStr
@@ -20,6 +21,13 @@ from mockinterviewer.providers.retry import Breaker, RetryPolicy
 from mockinterviewer.providers.secrets import safe_url
 
 DUMMY_KEY = "not-needed"
+
+
+def is_openai(base_url: str | None) -> bool:
+    """True for OpenAI's own API (no base URL, or an openai.com host)."""
+    if not base_url:
+        return True
+    return (urlsplit(base_url).hostname or "").endswith("openai.com")
 
 
 def endpoint_label(settings: Settings) -> str:
@@ -81,4 +89,5 @@ def build_caller(
         breaker=breaker or Breaker(cooldown=settings.llm_breaker_cooldown),
         secrets=[settings.openai_api_key],
         expect_finish_reason=chat_model is None,
+        max_tokens_in_body=not is_openai(settings.openai_base_url),
     )
