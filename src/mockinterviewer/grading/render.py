@@ -33,9 +33,12 @@ def _question_lines(grade: QuestionGrade, bullet: str, quote: str) -> list[str]:
         lines.append(grade.summary)
     for criterion in grade.criteria:
         label = f" ({criterion.grader})" if criterion.grader != "rubric" else ""
-        lines.append(f"{bullet}{criterion.name}: {_fmt(criterion.score, criterion.max_score)}{label}"
-                     f" - {criterion.rationale}")
-        lines.extend(f"    {quote}{q}" for q in criterion.evidence)
+        rationale = criterion.rationale
+        prefix = _fmt(criterion.score, criterion.max_score)
+        if rationale.startswith(prefix):
+            rationale = rationale[len(prefix):].lstrip(" ,.-")
+        lines.append(f"{bullet}{criterion.name}: {prefix}{label} - {rationale}")
+        lines.extend(f"    {quote}{q}" + ('"' if quote == '"' else "") for q in criterion.evidence)
     if grade.strengths:
         lines.append("Strengths:")
         lines.extend(f"{bullet}{s}" for s in grade.strengths)

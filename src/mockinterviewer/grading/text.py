@@ -24,6 +24,7 @@ __all__ = [
     "fuzzy_match",
     "sentences",
     "stem",
+    "synonyms",
     "tokenize",
 ]
 
@@ -111,12 +112,19 @@ def stem(word: str) -> str:
 def tokenize(text: str) -> list[Token]:
     """Every word of `text` with its exact span."""
     tokens: list[Token] = []
+    previous = None
     for match in _TOKEN_RE.finditer(text):
         raw = match.group()
         lower = raw.lower().replace("’", "'")
         tokens.append(
             Token(match.start(), match.end(), raw, lower, stem(lower), lower in STOPWORDS or len(lower) == 1)
         )
+        if previous is not None and previous.end() + 1 == match.start() and text[previous.end()] in "-/":
+            # a compound (re-usability, half-open, do-while): also offer the joined word
+            joined = previous.group() + raw
+            tokens.append(Token(previous.start(), match.end(), text[previous.start() : match.end()],
+                                joined.lower(), stem(joined), False))
+        previous = match
     return tokens
 
 
@@ -210,8 +218,133 @@ def fuzzy_match(a: str, b: str) -> float:
         return 0.0
     if a[0] != b[0]:
         return 0.0
-    if (a.startswith(b) or b.startswith(a)) and shorter >= max(4, int(0.6 * max(len(a), len(b)))):
+    if (a.startswith(b) or b.startswith(a)) and shorter >= max(4, 0.7 * max(len(a), len(b))):
         return 0.8
     if shorter >= 5 and _within_one_edit(a, b):
         return 0.8
     return 0.0
+
+
+# General near-synonyms of software and interview vocabulary, one group a line. Words in a group
+# stand for each other at reduced credit (`SYNONYM_CREDIT`). General English and CS usage only:
+# nothing here is specific to a question of the bank or of an evaluation set.
+_SYNONYM_GROUPS = """
+unlimited infinite unbounded arbitrary limitless endless
+many multiple several numerous
+space storage memory
+element item entry
+smallest minimum lowest least min
+largest maximum highest biggest max greatest
+remove delete erase discard
+add insert append
+start beginning begin front head
+end finish tail rear
+size length
+error fault failure bug defect exception
+copy duplicate replicate clone
+call invoke
+create make construct instantiate build generate
+destroy deallocate free release
+allocate reserve
+store save hold keep contain
+fetch retrieve obtain access
+modify change update alter edit mutate
+check verify validate test
+find search locate lookup identify
+quick fast rapid
+slow sluggish
+simple easy straightforward
+hard difficult complex complicated
+data information
+location place position spot
+address location
+part portion piece section segment fragment component
+whole entire complete full
+behavior behaviour functionality
+simulate mimic emulate model imitate
+purpose goal aim objective role
+advantage benefit strength pro
+disadvantage drawback downside weakness con
+ensure guarantee
+avoid prevent stop
+reuse reusability reusable
+variable identifier
+method function procedure routine subroutine
+parameter argument
+return output result
+program application software code
+user client customer
+server backend host
+request query
+reply response answer
+send transmit
+receive accept
+fail crash break
+repeat redo iterate
+wait sleep pause delay
+limit cap bound threshold ceiling
+count number amount quantity
+order sequence
+sort order arrange
+connect link attach
+link pointer reference
+linked chained connected
+dynamically runtime
+statically compile
+correct right valid accurate
+incorrect wrong invalid inaccurate
+possible feasible
+always constantly invariably
+twice double
+grow expand extend increase
+shrink reduce decrease
+large big huge
+small little tiny
+traverse walk iterate visit
+previous prior preceding predecessor
+next following successor subsequent
+parent ancestor
+child descendant
+monitor observe watch track
+log record
+metric measurement statistic
+alert alarm page notify
+deploy release ship rollout
+rollback revert undo
+cache memoize
+lock mutex
+concurrent parallel simultaneous
+synchronous blocking
+asynchronous nonblocking
+idempotent repeatable
+duplicate repeated double
+team colleagues coworkers peers
+manager boss lead supervisor
+conflict disagreement dispute
+customer user client
+decide choose select pick
+plan strategy approach
+problem issue challenge
+solve fix resolve address
+learn learned lesson
+improve enhance optimize
+measure quantify
+impact effect outcome result
+"""
+
+SYNONYM_CREDIT = 0.8
+
+
+@lru_cache(maxsize=1)
+def _synonym_table() -> dict[str, frozenset[str]]:
+    table: dict[str, set[str]] = {}
+    for line in _SYNONYM_GROUPS.strip().splitlines():
+        group = {stem(w) for w in line.split()}
+        for member in group:
+            table.setdefault(member, set()).update(group - {member})
+    return {k: frozenset(v) for k, v in table.items()}
+
+
+def synonyms(stem_: str) -> frozenset[str]:
+    """Stems that stand for `stem_` (general software and interview near-synonyms)."""
+    return _synonym_table().get(stem_, frozenset())

@@ -26,9 +26,9 @@ from pydantic import BaseModel, Field
 
 from mockinterviewer.bank.schema import Loop, Question, Round
 from mockinterviewer.interview.interviewer import Interviewer, Move, MoveKind, QuestionContext, RoundContext
-from mockinterviewer.interview.leak_guard import LeakDetector, Leaked, LeakGuardSink, tokens
+from mockinterviewer.interview.leak_guard import STOPWORDS, LeakDetector, Leaked, LeakGuardSink, tokens
 from mockinterviewer.providers.call import ChatCaller, ModelCallError, PassThrough, Sink
-from mockinterviewer.providers.prompts import chat_prompt, delimit
+from mockinterviewer.providers.prompts import chat_prompt, delimit, prompt_text
 from mockinterviewer.providers.retry import BadOutput, RetryPolicy
 from mockinterviewer.providers.secrets import scrub
 from mockinterviewer.providers.structured import JsonMode, JsonStringField, parse_json, response_format_params
@@ -85,16 +85,29 @@ class _Display:
             self.partial(final)
 
 
-def clean_utterance(raw: str, *, max_words: int) -> str:
-    """The words to say, or BadOutput: non-empty, no markup, a bounded length."""
+_MARKUP = re.compile(r"<[^<>]{0,40}>|<<|>>|\[/?INST\]|\[\d+\]|```|[{}]|^\s*[-*#]\s", re.IGNORECASE | re.MULTILINE)
+_PLACEHOLDERS = ("the words you say", "your words", "criterion id", "criteria ids", "json")
+
+
+def clean_utterance(raw: str, *, max_words: int, instructions: set[tuple[str, ...]] | None = None) -> str:
+    """The words to say, or BadOutput: plain spoken words, no markup or recited instructions,
+    bounded length (cut at the last full sentence when longer)."""
     text = raw.strip().strip('"').strip()
-    text = re.sub(r"^\s*(interviewer|assistant|you)\s*:\s*", "", text, flags=re.IGNORECASE)
+    text = re.sub(r"^\s*(interviewer|assistant)\s*:\s*", "", text, flags=re.IGNORECASE)
+    if _MARKUP.search(text):
+        raise BadOutput("the reply contains markup, code or lists, not spoken words")
     text = re.sub(r"\s+", " ", text).strip()
-    if not text or not re.search(r"[A-Za-z]{2,}", text):
-        raise BadOutput("the reply has no words to say")
-    if "```" in text or re.search(r"</?\s*(candidate|answer|system)\b", text, re.IGNORECASE) or "{" in text:
-        raise BadOutput("the reply contains markup or code, not spoken words")
     words = text.split()
+    wordy = [w for w in words if re.search(r"[A-Za-z]{2,}", w)]
+    if not words or len(wordy) < max(1, 0.7 * len(words)):
+        raise BadOutput("the reply has no sentence to say")
+    lowered = text.lower()
+    if any(p in lowered for p in _PLACEHOLDERS):
+        raise BadOutput("the reply repeats the instructions' placeholder text instead of speaking")
+    if instructions:
+        toks = tokens(text)
+        if any(tuple(toks[i : i + 4]) in instructions for i in range(len(toks) - 3)):
+            raise BadOutput("the reply recites the instructions")
     if len(words) > max_words:
         head = " ".join(words[:max_words])
         end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
@@ -104,6 +117,13 @@ def clean_utterance(raw: str, *, max_words: int) -> str:
             raise BadOutput(f"the reply is longer than {max_words} words")
         text = head[: end + 1]
     return text
+
+
+def instruction_grams(text: str) -> set[tuple[str, ...]]:
+    """4-word runs of a prompt's own instructions (placeholders removed) with two content words."""
+    words = tokens(re.sub(r"\{[^{}]*\}", " ", text))
+    grams = {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
+    return {g for g in grams if sum(w not in STOPWORDS for w in g) >= 2}
 
 
 def persona(loop: Loop, round_: Round) -> dict[str, str]:
@@ -159,6 +179,7 @@ class LLMInterviewer:
         self.last_source: str = LLM
         self.last_meta: dict[str, Any] = {}
         self._detectors: dict[str, LeakDetector] = {}
+        self._instructions: set[tuple[str, ...]] | None = None
 
     @classmethod
     def from_chat_model(
@@ -177,6 +198,12 @@ class LLMInterviewer:
         if question.id not in self._detectors:
             self._detectors[question.id] = LeakDetector(question)
         return self._detectors[question.id]
+
+    def instructions(self) -> set[tuple[str, ...]]:
+        """Word runs of the system prompt's rules, which an utterance must never recite."""
+        if self._instructions is None:
+            self._instructions = instruction_grams(prompt_text("interviewer_system", self.prompts_dir))
+        return self._instructions
 
     def _messages(self, human: str, variables: dict[str, Any]) -> list[BaseMessage]:
         return chat_prompt("interviewer_system", human, self.prompts_dir).format_messages(**variables)
@@ -259,7 +286,7 @@ class LLMInterviewer:
         display = _Display(on_partial, on_retract)
 
         def validate(raw: str) -> str:
-            text = clean_utterance(raw, max_words=max_words)
+            text = clean_utterance(raw, max_words=max_words, instructions=self.instructions())
             if extra_check is not None:
                 extra_check(text)
             if detector is not None:
@@ -366,7 +393,7 @@ class LLMInterviewer:
                 raise BadOutput(f"unknown criterion ids in probes: {unknown}; valid ids: {ids}")
             if out.kind == "follow_up" and not out.probes:
                 raise BadOutput("a follow_up must name the criterion it probes in 'probes'")
-            text = clean_utterance(out.say, max_words=70)
+            text = clean_utterance(out.say, max_words=70, instructions=self.instructions())
             phrase = detector.find(text, also_allowed=ctx.answers)
             if phrase is not None:
                 raise Leaked(phrase)

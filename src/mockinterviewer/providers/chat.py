@@ -19,6 +19,7 @@ from mockinterviewer.errors import ModelError
 from mockinterviewer.providers.call import ChatCaller
 from mockinterviewer.providers.retry import Breaker, RetryPolicy
 from mockinterviewer.providers.secrets import safe_url
+from mockinterviewer.providers.structured import JsonMode, resolve_json_mode
 
 DUMMY_KEY = "not-needed"
 
@@ -91,3 +92,27 @@ def build_caller(
         expect_finish_reason=chat_model is None,
         max_tokens_in_body=not is_openai(settings.openai_base_url),
     )
+
+
+def caller_for_model(chat_model: BaseChatModel, *, policy: RetryPolicy | None = None) -> ChatCaller:
+    """A ChatCaller for a model built elsewhere, with the server quirks inferred from it."""
+    from langchain_openai import ChatOpenAI
+
+    openai_chat = isinstance(chat_model, ChatOpenAI)
+    base_url = getattr(chat_model, "openai_api_base", None)
+    return ChatCaller(
+        chat_model,
+        model_name=str(getattr(chat_model, "model_name", None) or type(chat_model).__name__),
+        policy=policy,
+        expect_finish_reason=openai_chat,
+        max_tokens_in_body=openai_chat and not is_openai(base_url),
+    )
+
+
+def json_mode_for_model(chat_model: BaseChatModel) -> JsonMode:
+    """json_schema for OpenAI, json_object for other OpenAI-compatible servers, prompt otherwise."""
+    from langchain_openai import ChatOpenAI
+
+    if not isinstance(chat_model, ChatOpenAI):
+        return "prompt"
+    return resolve_json_mode("auto", getattr(chat_model, "openai_api_base", None))

@@ -1,0 +1,296 @@
+"""The LLM judge: one structured call per rubric criterion, every output checked before it counts.
+
+For each criterion the model returns `{"score", "evidence", "rationale"}` (prompts/grader_*.txt,
+temperature 0). A reply is rejected when its score is not a whole number in 0..scale_max, when a
+quote is not verbatim in the candidate's words (after normalising whitespace and case only), when
+a quote is shorter than two words, or when a score above 0 has no quote. A rejected criterion is
+asked again once with the reason; if that fails too, or the server fails (after the retry policy),
+the offline `RubricGrader` grades that criterion and it is marked `grader="rubric-fallback"`.
+With `samples > 1` each criterion is judged that many times and the median (low) score is kept.
+
+No inflated grades: the offline quality checks run first. An answer they flag with no offline
+credit at all (empty, gibberish, off-topic, only an injection) gets the offline grade as it is
+(`grader="rubric"`) without asking the model; sentences that try to instruct the grader are
+removed before the model sees the answer; and when the offline checks flag the answer at all
+(no_answer, gibberish, off_topic, injection) no criterion may score above its offline score.
+
+`QuestionGrade.grader` is "llm" (every criterion by the model), "mixed" (some fell back), or
+"rubric-fallback" (all fell back); each CriterionGrade says which grader produced it.
+"""
+
+from __future__ import annotations
+
+import statistics
+from pathlib import Path
+from typing import Any
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel, Field
+
+from mockinterviewer.bank.schema import Criterion, Question
+from mockinterviewer.grading import quality
+from mockinterviewer.grading.base import Grader
+from mockinterviewer.providers.call import ChatCaller, ModelCallError
+from mockinterviewer.providers.prompts import chat_prompt, delimit
+from mockinterviewer.providers.retry import BadOutput, RetryPolicy
+from mockinterviewer.providers.structured import JsonMode, parse_json, response_format_params
+from mockinterviewer.transcript import CriterionGrade, QuestionGrade
+
+LLM = "llm"
+FALLBACK = "rubric-fallback"
+MIXED = "mixed"
+CAPPING_FLAGS = frozenset({quality.NO_ANSWER, quality.GIBBERISH, quality.OFF_TOPIC, quality.INJECTION})
+STRONG_SHARE = 0.75
+
+
+class CriterionOut(BaseModel):
+    """The JSON the model returns for one criterion."""
+
+    score: float
+    evidence: list[str] = Field(default_factory=list)
+    rationale: str = ""
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
+
+def check_judgement(out: CriterionOut, *, scale_max: int, answer: str) -> CriterionOut:
+    """`out` with tidy quotes, or BadOutput saying what is wrong with it."""
+    if not 0 <= out.score <= scale_max:
+        raise BadOutput(f"score {out.score:g} is outside 0..{scale_max}")
+    if out.score != int(out.score):
+        raise BadOutput(f"score {out.score:g} is not a whole number")
+    haystack = normalise(answer)
+    quotes: list[str] = []
+    for quote in out.evidence:
+        text = " ".join(quote.split())
+        if len(text.split()) < 2:
+            raise BadOutput(f"evidence {quote!r} is too short to be a quote (two words at least)")
+        if normalise(text) not in haystack:
+            raise BadOutput(f"evidence {quote[:80]!r} is not a verbatim quote from the answer")
+        if text not in quotes:
+            quotes.append(text)
+    if out.score > 0 and not quotes:
+        raise BadOutput("a score above 0 needs at least one verbatim quote as evidence")
+    rationale = " ".join(out.rationale.split())[:600] or "(no rationale given)"
+    return CriterionOut(score=float(int(out.score)), evidence=quotes[:3], rationale=rationale)
+
+
+def without_injections(answers: list[str]) -> list[str]:
+    """The answers with the sentences that try to instruct the grader removed."""
+    out = []
+    for text in answers:
+        parts, last = [], 0
+        for span in quality.injection_spans(text):
+            parts.append(text[last : span.start])
+            last = span.end
+        parts.append(text[last:])
+        out.append(" ".join(p.strip() for p in parts if p.strip()))
+    return out
+
+
+def _default_fallback() -> Grader:
+    from mockinterviewer.grading.rubric import RubricGrader
+
+    return RubricGrader()
+
+
+class LLMGrader:
+    """Grader protocol over a chat model (see the module doc)."""
+
+    name = LLM
+
+    def __init__(
+        self,
+        caller: ChatCaller,
+        *,
+        fallback: Grader | None = None,
+        samples: int = 1,
+        prompts_dir: Path | None = None,
+        json_mode: JsonMode = "prompt",
+        max_tokens: int = 300,
+    ) -> None:
+        self.caller = caller
+        self.fallback = fallback or _default_fallback()
+        self.samples = max(1, samples)
+        self.prompts_dir = prompts_dir
+        self.json_mode = json_mode
+        self.max_tokens = max_tokens
+        self.last_meta: dict[str, dict[str, Any]] = {}  # criterion id -> call metadata, last grade()
+
+    @classmethod
+    def from_chat_model(
+        cls, chat_model: BaseChatModel, *, model_name: str = "model", policy: RetryPolicy | None = None, **kw: Any
+    ) -> LLMGrader:
+        return cls(ChatCaller(chat_model, model_name=model_name, policy=policy), **kw)
+
+    # one criterion -----------------------------------------------------------------------------
+
+    def _schema(self, scale_max: int) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": {
+                "score": {"type": "integer", "minimum": 0, "maximum": scale_max},
+                "evidence": {"type": "array", "items": {"type": "string"}},
+                "rationale": {"type": "string"},
+            },
+            "required": ["score", "evidence", "rationale"],
+            "additionalProperties": False,
+        }
+
+    def judge(self, question: Question, criterion: Criterion, answer: str) -> tuple[CriterionOut, dict[str, Any]]:
+        """One sample for one criterion; ModelCallError when no valid judgement came back."""
+        scale_max = question.rubric.scale_max
+        messages = chat_prompt("grader_system", "grader_criterion", self.prompts_dir).format_messages(
+            question=question.prompt,
+            name=criterion.name,
+            description=criterion.description,
+            scale_max=scale_max,
+            anchors="\n".join(f"{level}: {text}" for level, text in sorted(criterion.anchors.items())),
+            signals="; ".join(criterion.signals),
+            answer=delimit(answer, "answer"),
+        )
+        params = {
+            "temperature": 0,
+            "max_tokens": self.max_tokens,
+            **response_format_params(self.json_mode, "criterion_grade", self._schema(scale_max)),
+        }
+
+        def validate(raw: str) -> CriterionOut:
+            return check_judgement(parse_json(raw, CriterionOut), scale_max=scale_max, answer=answer)
+
+        result = self.caller.call(messages, params=params, validate=validate, output_retries=1)
+        return result.value, result.meta
+
+    def _criterion(self, question: Question, criterion: Criterion, answer: str) -> tuple[CriterionOut | None, dict]:
+        outs: list[CriterionOut] = []
+        metas: list[dict[str, Any]] = []
+        for _ in range(self.samples):
+            try:
+                out, meta = self.judge(question, criterion, answer)
+            except ModelCallError as exc:
+                metas.append({**exc.meta, "error_kind": exc.kind})
+                continue
+            outs.append(out)
+            metas.append(meta)
+        meta = {
+            "model": self.caller.model_name,
+            "latency_ms": round(sum(m.get("latency_ms") or 0 for m in metas), 1),
+            "input_tokens": sum(m.get("input_tokens") or 0 for m in metas),
+            "output_tokens": sum(m.get("output_tokens") or 0 for m in metas),
+            "samples": len(outs),
+        }
+        errors = [m for m in metas if "error_kind" in m]
+        if errors:
+            meta["error_kind"] = errors[-1]["error_kind"]
+            meta["error"] = errors[-1].get("error", "")
+        if not outs:
+            return None, meta
+        median = statistics.median_low(o.score for o in outs)
+        chosen = next(o for o in outs if o.score == median)
+        if len(outs) > 1:
+            meta["sample_scores"] = [o.score for o in outs]
+        return chosen, meta
+
+    # the protocol ------------------------------------------------------------------------------
+
+    def grade(self, question: Question, answers: list[str], *, round_id: str | None = None) -> QuestionGrade:
+        offline = self.fallback.grade(question, answers, round_id=round_id)
+        self.last_meta = {}
+        flagged = sorted(CAPPING_FLAGS.intersection(offline.flags))
+        if not offline.gradable or (flagged and all(c.score == 0 for c in offline.criteria)):
+            # Nothing a model could add: the cap would hold every criterion at 0 anyway.
+            return offline
+        visible = "\n\n".join(a for a in without_injections(answers) if a.strip())
+        if not visible.strip():
+            return offline
+        offline_by_id = {c.id: c for c in offline.criteria}
+        scale_max = question.rubric.scale_max
+        grades: list[CriterionGrade] = []
+        for criterion in question.rubric.criteria:
+            out, meta = self._criterion(question, criterion, visible)
+            self.last_meta[criterion.id] = meta
+            base = offline_by_id[criterion.id]
+            if out is None:
+                reason = meta.get("error", meta.get("error_kind", "no usable reply"))
+                grades.append(
+                    base.model_copy(
+                        update={
+                            "grader": FALLBACK,
+                            "rationale": f"Offline rubric grade (the LLM's grade was rejected: {reason}). "
+                            + base.rationale,
+                        }
+                    )
+                )
+                continue
+            score, rationale = out.score, out.rationale
+            if flagged and score > base.score:
+                score = base.score
+                rationale += (
+                    f" Capped at the offline grade ({base.score:g}/{scale_max}) because the answer was "
+                    f"flagged: {', '.join(flagged)}."
+                )
+            grades.append(
+                CriterionGrade(
+                    id=criterion.id,
+                    name=criterion.name,
+                    score=score,
+                    max_score=float(scale_max),
+                    weight=criterion.weight,
+                    evidence=out.evidence if score > 0 else [],
+                    rationale=f"{score:g}/{scale_max}: {rationale}",
+                    grader=LLM,
+                )
+            )
+        return self._question_grade(question, offline, grades, flagged)
+
+    def _question_grade(
+        self, question: Question, offline: QuestionGrade, grades: list[CriterionGrade], flagged: list[str]
+    ) -> QuestionGrade:
+        scale_max = question.rubric.scale_max
+        total = sum(g.weight for g in grades)
+        score = round(sum(g.score * g.weight for g in grades) / total, 2) if total else 0.0
+        fell_back = [g for g in grades if g.grader == FALLBACK]
+        label = LLM if not fell_back else (FALLBACK if len(fell_back) == len(grades) else MIXED)
+        summary = f"{score:.1f}/{scale_max}. Graded per criterion by the LLM judge ({self.caller.model_name})."
+        if fell_back:
+            summary += (
+                f" {len(fell_back)} of {len(grades)} criteria were graded by the offline rubric grader "
+                "because the model's grade was rejected or the model failed."
+            )
+        if flagged:
+            summary += f" The answer was flagged ({', '.join(flagged)}): no criterion scores above its offline grade."
+        strengths, gaps = [], []
+        criteria = {c.id: c for c in question.rubric.criteria}
+        for g in grades:
+            c = criteria[g.id]
+            level = int(g.score)
+            if g.score >= STRONG_SHARE * scale_max:
+                quote = g.evidence[0] if g.evidence else ""
+                strengths.append(f'{g.name}: {c.anchors.get(level, "")} You said: "{quote[:120]}"')
+            else:
+                target = max(level + 1, round(STRONG_SHARE * scale_max))
+                gaps.append(f"{g.name}: at level {level}; level {target} needs: {c.anchors.get(target, '')}")
+        weakest = max(grades, key=lambda g: ((g.max_score - g.score) * g.weight, -grades.index(g)))
+        if weakest.score >= scale_max:
+            next_step = "Keep it up: rehearse saying the same answer more concisely, in under two minutes."
+        else:
+            c = criteria[weakest.id]
+            next_step = f'Practise {c.name.lower()}: answer "{c.follow_up}" aiming for: {c.anchors[scale_max]}'
+        return QuestionGrade(
+            question_id=question.id,
+            prompt=question.prompt,
+            round_id=offline.round_id,
+            answer=offline.answer,
+            score=score,
+            max_score=float(scale_max),
+            criteria=grades,
+            flags=list(offline.flags),
+            gradable=True,
+            summary=summary,
+            strengths=strengths,
+            gaps=gaps,
+            next_step=next_step,
+            grader=label,
+        )

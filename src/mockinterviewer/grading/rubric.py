@@ -1,0 +1,451 @@
+"""The offline rubric grader: scores each criterion from the candidate's own words, with quotes.
+
+Owns the scoring used everywhere offline (interviews, reports, and the grader-agreement eval):
+
+1. Pre-checks (`quality.assess`): empty, gibberish, off-topic and injection answers get the bottom
+   of the scale with a flag; injected sentences inside a real answer are dropped before scoring.
+2. Each criterion is compiled once into term sets: its signals (weight 1), its name and description
+   (weight `DESCRIPTION_WEIGHT`), stemmed, with words merely copied from the question demoted to
+   `QUESTION_WEIGHT` ("question demoting": repeating the question earns little).
+3. Coverage of a criterion = weighted share of its terms that the answer contains (exact stem, or a
+   misspelt / derived form at 0.8), averaged over its signals.
+4. A single global monotone calibration maps coverage to the rubric scale:
+   level = scale_max * min(1, coverage / FULL_COVERAGE) ** CURVE; below MIN_COVERAGE it is 0.
+   These constants are global (fitted once on the development sets, never per question).
+5. Evidence: the clauses of the answer that supplied the matched terms, quoted verbatim. A
+   criterion with no such clause scores 0; no evidence, no points.
+
+`covered_criteria` exposes step 3-5 cheaply for the offline interviewer's follow-up choice.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from mockinterviewer.bank.schema import Criterion, Question
+from mockinterviewer.grading import quality
+from mockinterviewer.grading.reference import DERIVED_CATEGORY
+from mockinterviewer.grading.text import SYNONYM_CREDIT, Span, clauses, content_stems, fuzzy_match, synonyms, tokenize
+from mockinterviewer.transcript import CriterionGrade, QuestionGrade
+
+__all__ = ["RubricGrader", "covered_criteria"]
+
+QUESTION_WEIGHT = 0.3  # weight of a rubric term that the question itself already contains
+DESCRIPTION_WEIGHT = 0.5  # weight of the name/description terms relative to a signal
+FULL_COVERAGE = 0.6  # coverage that reaches the top of the scale
+CURVE = 0.7  # < 1: the first terms covered count more than the last ones
+MIN_COVERAGE = 0.06  # below this, stray word matches are not evidence
+FLOOR = 0.0  # share of the scale that the least real evidence earns
+SHARED_PENALTY = 0.5  # a stem used by k criteria weighs 1 / (1 + SHARED_PENALTY * (k - 1))
+USE_GATE = True
+GATE_SKIPS_GENERIC = True
+DISTINCT_SHARE = 0.4  # a stem used by more than this share of the criteria is not distinctive
+MAX_QUOTES = 3
+BARE_CAP = 0.25  # the most a bare keyword list can earn, as a share of the scale
+STRONG_SHARE = 0.75  # a criterion at or above this share of the scale is a strength
+COVERED_SHARE = 0.5  # ... at or above this share it counts as covered for follow-ups
+
+
+@dataclass(frozen=True, slots=True)
+class _TermSet:
+    """One signal (or the name + description) of a criterion: stems and their weights."""
+
+    text: str
+    weights: dict[str, float]
+    share: float  # weight of this set within the criterion
+
+    @property
+    def total(self) -> float:
+        return sum(self.weights.values())
+
+
+@dataclass(frozen=True, slots=True)
+class _CompiledCriterion:
+    criterion: Criterion
+    sets: tuple[_TermSet, ...]
+    distinctive: frozenset[str]  # stems only this criterion (or few) uses; one must match to score
+
+
+@dataclass(frozen=True, slots=True)
+class _Compiled:
+    question: Question
+    criteria: tuple[_CompiledCriterion, ...]
+    topic: frozenset[str]
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A clause of one answer turn, with its content stems."""
+
+    turn: int
+    span: Span
+    stems: frozenset[str]
+    bare: bool  # a run of 6+ keywords with no function word or punctuation: a list, not an explanation
+
+
+@dataclass(slots=True)
+class _Match:
+    coverage: float
+    level: float
+    quotes: list[str]
+    matched: list[str]  # signal texts that were (mostly) matched
+    missing: list[str]  # signal texts that were not
+
+
+@dataclass(slots=True)
+class _Answer:
+    units: list[_Unit] = field(default_factory=list)
+    vocab: dict[str, list[int]] = field(default_factory=dict)  # stem -> unit indexes
+    by_initial: dict[str, list[str]] = field(default_factory=dict)  # first letter -> stems (fuzzy candidates)
+    best: dict[str, tuple[float, str | None]] = field(default_factory=dict)  # memo of _best
+
+
+_CACHE: dict[int, _Compiled] = {}
+
+GENERIC_WEIGHT = 0.5  # weight of a vague word (use, make, way, thing ...) in a rubric term set
+_GENERIC = frozenset(
+    content_stems(
+        """use used using make makes made way ways thing things kind kinds sort type something someone
+        certain different various given new old good bad able allow allows allowed done called known
+        want wants let lets put puts take takes took go goes going come comes give gives show shows
+        many much lot lots whole time times well better best real really example instance case cases
+        usually generally specific specifically particular thus actually basically important main"""
+    )
+)
+
+
+def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _Compiled:
+    cached = _CACHE.get(id(question))
+    if cached is not None and cached.question is question and idf is None:
+        return cached
+    q_stems = frozenset(content_stems(question.prompt))
+    derived = question.category == DERIVED_CATEGORY
+    texts: list[list[tuple[str, str, float]]] = []  # per criterion: (label, text, share)
+    for criterion in question.rubric.criteria:
+        items = [(sig, sig, 1.0) for sig in criterion.signals]
+        if not derived:
+            items.append((criterion.description, f"{criterion.name}. {criterion.description}", DESCRIPTION_WEIGHT))
+        texts.append(items)
+    # how many criteria use each stem: a stem shared by many criteria says little about any one of them
+    spread: dict[str, int] = {}
+    for items in texts:
+        for stem_ in {s for _, text, _ in items for s in content_stems(text)}:
+            spread[stem_] = spread.get(stem_, 0) + 1
+    n_criteria = len(texts)
+
+    def weights(text: str) -> dict[str, float]:
+        out: dict[str, float] = {}
+        for s in content_stems(text):
+            w = QUESTION_WEIGHT if s in q_stems else 1.0
+            if s in _GENERIC:
+                w *= GENERIC_WEIGHT
+            w /= 1.0 + SHARED_PENALTY * (spread.get(s, 1) - 1)
+            if idf is not None:
+                w *= idf(s)
+            out[s] = max(out.get(s, 0.0), w)
+        return out
+
+    compiled: list[_CompiledCriterion] = []
+    topic: set[str] = set(q_stems)
+    for criterion, items in zip(question.rubric.criteria, texts, strict=True):
+        sets = [_TermSet(label, weights(text), share) for label, text, share in items]
+        sets = [s for s in sets if s.weights]
+        stems = {s for t in sets for s in t.weights}
+        own = {s for s in stems if s not in _GENERIC or not GATE_SKIPS_GENERIC}
+        distinctive = {s for s in own if spread.get(s, 1) <= max(1, int(n_criteria * DISTINCT_SHARE))} or own or stems
+        compiled.append(_CompiledCriterion(criterion, tuple(sets), frozenset(distinctive)))
+        topic.update(stems)
+    for point in question.rubric.exemplar:
+        topic.update(content_stems(point))
+    result = _Compiled(question, tuple(compiled), frozenset(topic))
+    if idf is None:
+        if len(_CACHE) > 512:
+            _CACHE.clear()
+        _CACHE[id(question)] = result
+    return result
+
+
+def _answer_units(answers: Sequence[str], dropped: Sequence[Sequence[Span]]) -> _Answer:
+    out = _Answer()
+    for turn, text in enumerate(answers):
+        skip = dropped[turn] if turn < len(dropped) else ()
+        for span in clauses(text):
+            if any(span.start < d.end and d.start < span.end for d in skip):
+                continue
+            tokens = tokenize(span.text)
+            stems = frozenset(t.stem for t in tokens if not t.stop)
+            if not stems:
+                continue
+            bare = (
+                len(stems) >= 6
+                and not any(t.stop for t in tokens)
+                and not any(ch in span.text for ch in ",.;:()/&+-")
+            )
+            index = len(out.units)
+            out.units.append(_Unit(turn, span, stems, bare))
+            for s in stems:
+                if s not in out.vocab:
+                    out.by_initial.setdefault(s[:1], []).append(s)
+                out.vocab.setdefault(s, []).append(index)
+    return out
+
+
+def _best(term: str, answer: _Answer) -> tuple[float, str | None]:
+    """How well the answer shows `term`: exact stem 1.0, synonym or misspelt/derived form 0.8."""
+    if term in answer.vocab:
+        return 1.0, term
+    memo = answer.best.get(term)
+    if memo is not None:
+        return memo
+    best: tuple[float, str | None] = (0.0, None)
+    for stem in synonyms(term):
+        if stem in answer.vocab:
+            best = (SYNONYM_CREDIT, stem)
+            break
+    else:
+        for stem in answer.by_initial.get(term[:1], ()):
+            m = fuzzy_match(term, stem)
+            if m > best[0]:
+                best = (m, stem)
+    answer.best[term] = best
+    return best
+
+
+def calibrate(coverage: float, scale_max: int) -> float:
+    """The global monotone map from coverage (0..1) to a score on 0..scale_max."""
+    if coverage < MIN_COVERAGE:
+        return 0.0
+    return scale_max * (FLOOR + (1.0 - FLOOR) * min(1.0, coverage / FULL_COVERAGE) ** CURVE)
+
+
+def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int) -> _Match:
+    contributions: dict[int, float] = {}
+    covered = 0.0
+    total_share = 0.0
+    matched: list[str] = []
+    missing: list[str] = []
+    anchored = False
+    for term_set in crit.sets:
+        total = term_set.total
+        got = 0.0
+        for term, weight in term_set.weights.items():
+            m, stem = _best(term, answer)
+            if m <= 0 or stem is None:
+                continue
+            anchored = anchored or (m >= 0.8 and term in crit.distinctive)
+            got += weight * m
+            for unit in answer.vocab[stem]:
+                contributions[unit] = contributions.get(unit, 0.0) + weight * m * term_set.share / total
+        recall = got / total if total else 0.0
+        covered += term_set.share * recall
+        total_share += term_set.share
+        if term_set.share == 1.0:
+            (matched if recall >= 0.5 else missing).append(term_set.text)
+    coverage = covered / total_share if total_share else 0.0
+    level = calibrate(coverage, scale_max) if anchored or not USE_GATE else 0.0
+    ranked = sorted(contributions.items(), key=lambda kv: (-kv[1], kv[0]))
+    if level > 0 and ranked and all(answer.units[u].bare for u, _ in ranked):
+        level = min(level, BARE_CAP * scale_max)  # keywords only: "names it without explaining it"
+    quotes: list[str] = []
+    if level > 0 and ranked:
+        top = ranked[0][1]
+        for unit, weight in ranked[:MAX_QUOTES]:
+            if weight >= 0.25 * top:
+                quotes.append(answer.units[unit].span.text)
+    if not quotes:
+        level = 0.0
+    return _Match(coverage, level, quotes, matched, missing)
+
+
+def _round(level: float) -> float:
+    return round(level, 1)
+
+
+def covered_criteria(question: Question, answers: list[str]) -> dict[str, list[str]]:
+    """Criterion id -> evidence quotes, for the criteria the answers already cover (at least half the scale)."""
+    compiled = _compile(question)
+    dropped = [quality.injection_spans(a) for a in answers]
+    answer = _answer_units(answers, dropped)
+    scale_max = question.rubric.scale_max
+    out: dict[str, list[str]] = {}
+    for crit in compiled.criteria:
+        m = _match(crit, answer, scale_max)
+        if m.quotes and m.level >= COVERED_SHARE * scale_max:
+            out[crit.criterion.id] = m.quotes
+    return out
+
+
+def _anchor(criterion: Criterion, level: float) -> tuple[int, str]:
+    reached = int(math.floor(level + 1e-9))
+    return reached, criterion.anchors.get(reached, "")
+
+
+class RubricGrader:
+    """Grades answers against a question's rubric, offline, in milliseconds, with verbatim evidence.
+
+    `idf` optionally weights terms by how informative they are (e.g. an inverse document frequency
+    over a corpus of answers); without it every rubric term weighs the same.
+    """
+
+    name = "rubric"
+
+    def __init__(self, *, idf: Callable[[str], float] | Mapping[str, float] | None = None) -> None:
+        if isinstance(idf, Mapping):
+            table = idf
+            default = max(table.values(), default=1.0)
+            self._idf: Callable[[str], float] | None = lambda s: table.get(s, default)
+        else:
+            self._idf = idf
+
+    def grade(self, question: Question, answers: list[str], *, round_id: str | None = None) -> QuestionGrade:
+        compiled = _compile(question, self._idf)
+        rubric = question.rubric
+        scale_max = rubric.scale_max
+        joined = "\n\n".join(a for a in answers if a.strip())
+        check = quality.assess(answers, compiled.topic)
+        base = dict(
+            question_id=question.id,
+            prompt=question.prompt,
+            round_id=round_id,
+            answer=joined,
+            max_score=float(scale_max),
+            grader=self.name,
+        )
+        if not check.usable:
+            return self._no_credit(question, check, base)
+        answer = _answer_units(answers, check.injected)
+        grades: list[CriterionGrade] = []
+        matches: list[_Match] = []
+        for crit in compiled.criteria:
+            m = _match(crit, answer, scale_max)
+            matches.append(m)
+            grades.append(
+                CriterionGrade(
+                    id=crit.criterion.id,
+                    name=crit.criterion.name,
+                    score=_round(m.level),
+                    max_score=float(scale_max),
+                    weight=crit.criterion.weight,
+                    evidence=m.quotes,
+                    rationale=self._rationale(crit.criterion, m, scale_max, question),
+                    grader=self.name,
+                )
+            )
+        total_weight = sum(g.weight for g in grades)
+        score = sum(g.score * g.weight for g in grades) / total_weight if total_weight else 0.0
+        strengths, gaps = self._strengths_gaps(question, compiled, grades, matches)
+        flags = list(check.flags)
+        summary = self._summary(grades, score, scale_max, check)
+        return QuestionGrade(
+            **base,  # type: ignore[arg-type]
+            score=round(score, 2),
+            criteria=grades,
+            flags=flags,
+            gradable=True,
+            summary=summary,
+            strengths=strengths,
+            gaps=gaps,
+            next_step=self._next_step(compiled, grades, scale_max),
+        )
+
+    # --- wording ---------------------------------------------------------------------------------
+
+    def _no_credit(self, question: Question, check: quality.Assessment, base: dict[str, object]) -> QuestionGrade:
+        reason = "; ".join(check.reasons) or "there is nothing to grade"
+        scale_max = question.rubric.scale_max
+        grades = [
+            CriterionGrade(
+                id=c.id,
+                name=c.name,
+                score=0.0,
+                max_score=float(scale_max),
+                weight=c.weight,
+                evidence=[],
+                rationale=f"0/{scale_max}: no credit because {reason}. Level 0: {c.anchors.get(0, '')}",
+                grader=self.name,
+            )
+            for c in question.rubric.criteria
+        ]
+        return QuestionGrade(
+            **base,  # type: ignore[arg-type]
+            score=0.0,
+            criteria=grades,
+            flags=list(check.flags),
+            gradable=check.gradable,
+            summary=f"No credit: {reason}.",
+            strengths=[],
+            gaps=[f"{c.name}: not addressed." for c in question.rubric.criteria],
+            next_step="Answer the question asked in your own words: start with the core idea, then add specifics.",
+        )
+
+    def _rationale(self, criterion: Criterion, m: _Match, scale_max: int, question: Question) -> str:
+        reached, anchor = _anchor(criterion, m.level)
+        head = f"{_round(m.level)}/{scale_max}, level {reached}: {anchor}"
+        if not m.quotes:
+            return f"{head} No sentence of the answer supports this criterion, so it earns no points."
+        derived = question.category == DERIVED_CATEGORY
+        detail = f" Covers about {round(100 * m.coverage)}% of what the rubric looks for"
+        if m.matched and not derived:
+            detail += f" (shows: {'; '.join(m.matched[:3])})"
+        detail += f", quoted in {len(m.quotes)} passage{'s' if len(m.quotes) > 1 else ''}."
+        return head + detail
+
+    def _strengths_gaps(
+        self,
+        question: Question,
+        compiled: _Compiled,
+        grades: list[CriterionGrade],
+        matches: list[_Match],
+    ) -> tuple[list[str], list[str]]:
+        scale_max = question.rubric.scale_max
+        derived = question.category == DERIVED_CATEGORY
+        strengths: list[str] = []
+        gaps: list[str] = []
+        for crit, grade, m in zip(compiled.criteria, grades, matches, strict=True):
+            c = crit.criterion
+            reached, anchor = _anchor(c, grade.score)
+            if grade.score >= STRONG_SHARE * scale_max:
+                quote = m.quotes[0] if m.quotes else ""
+                strengths.append(f'{c.name}: {anchor} You said: "{_short(quote)}"')
+            elif reached < scale_max:
+                target = min(scale_max, max(reached + 1, math.ceil(STRONG_SHARE * scale_max)))
+                if derived:
+                    gaps.append(f"{c.name}: at level {reached} of {scale_max}; {c.anchors.get(target, '')}".rstrip())
+                else:
+                    missing = f" Not yet covered: {'; '.join(m.missing[:3])}." if m.missing else ""
+                    gaps.append(f"{c.name}: at level {reached}; level {target} needs: {c.anchors.get(target, '')}{missing}")
+        return strengths, gaps
+
+    def _summary(
+        self, grades: list[CriterionGrade], score: float, scale_max: int, check: quality.Assessment
+    ) -> str:
+        ranked = sorted(grades, key=lambda g: (-g.score, -g.weight))
+        best, worst = ranked[0], ranked[-1]
+        text = f"{score:.1f}/{scale_max}."
+        if best.score > 0:
+            text += f" Strongest: {best.name} ({best.score:g}/{scale_max})."
+        if worst is not best and worst.score < scale_max:
+            text += f" Weakest: {worst.name} ({worst.score:g}/{scale_max})."
+        if best.score == 0:
+            text += " No part of the answer supports any criterion of the rubric."
+        if quality.INJECTION in check.flags:
+            text += " Part of the answer tried to instruct the grader; it was ignored and earned nothing."
+        return text
+
+    def _next_step(self, compiled: _Compiled, grades: list[CriterionGrade], scale_max: int) -> str:
+        if not grades:
+            return "Answer the question asked in your own words."
+        gap, index = max(((scale_max - g.score) * g.weight, -i) for i, g in enumerate(grades))
+        crit = compiled.criteria[-index].criterion
+        if gap <= 0:
+            return "Keep it up: rehearse saying the same answer more concisely, in under two minutes."
+        if compiled.question.category == DERIVED_CATEGORY:
+            return f"Revisit {crit.name.split(' (')[0].lower()} of this topic and practise stating it precisely."
+        target = crit.anchors.get(scale_max, "")
+        return f"Practise {crit.name.lower()}: answer \"{crit.follow_up}\" aiming for: {target}"
+
+
+def _short(text: str, limit: int = 120) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
