@@ -246,3 +246,28 @@ def test_read_only_home_is_a_clear_error(tmp_path: Path, isolated_home: Path,  #
     monkeypatch.setenv("MOCKINTERVIEWER_HOME", str(blocker / "home"))
     code, _, err = cli(capsys, "sessions")
     assert code != 0 and "MOCKINTERVIEWER_HOME" in err and "Traceback" not in err
+
+
+def test_ctrl_c_mid_answer_saves_and_says_how_to_resume(isolated_home: Path,  # type: ignore[no-untyped-def]
+                                                        capsys: pytest.CaptureFixture[str]) -> None:
+    env = {**os.environ, "MOCKINTERVIEWER_HOME": str(isolated_home), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "mockinterviewer", "interview", "--round", "recruiter-screen"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=PROJECT_ROOT,
+        text=True,
+    )
+    assert proc.stdin is not None
+    proc.stdin.write("I have been building streaming systems for ten years.\n")
+    proc.stdin.flush()
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        sessions = session_json(capsys)
+        if sessions and sessions[0]["turns"] >= 4:
+            break
+        time.sleep(0.2)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, out + err
+    assert "mockinterviewer resume" in err and "Traceback" not in err
+    [summary] = session_json(capsys)
+    assert summary["status"] == "unfinished" and summary["turns"] >= 4

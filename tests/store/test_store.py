@@ -114,3 +114,14 @@ def test_unusable_data_dir_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         Store(f"sqlite:///{blocker / 'db.sqlite'}", blocker)
     assert "MOCKINTERVIEWER_HOME" in str(info.value)
+
+
+def test_full_disk_and_read_only_errors_say_what_to_do() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from mockinterviewer.store.store import _explain
+
+    full = _explain(OperationalError("INSERT", {}, Exception("database or disk is full")), "/data")
+    assert "full" in str(full) and "free some space" in str(full)
+    readonly = _explain(OperationalError("INSERT", {}, Exception("attempt to write a readonly database")), "/d")
+    assert "not writable" in str(readonly) and "MOCKINTERVIEWER_HOME" in str(readonly)

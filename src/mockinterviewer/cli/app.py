@@ -39,9 +39,9 @@ def run(argv: list[str] | None = None) -> int:
     from rich.console import Console
 
     _register()
-    err = Console(stderr=True)
+    err = Console(stderr=True, soft_wrap=True)
     try:
-        app(args=argv, standalone_mode=False)
+        result = app(args=argv, standalone_mode=False)
     except MockInterviewerError as exc:
         err.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
         if exc.hint:
@@ -62,4 +62,4 @@ def run(argv: list[str] | None = None) -> int:
             exc.show()
             return exc.exit_code
         raise
-    return 0
+    return result if isinstance(result, int) else 0

@@ -29,7 +29,7 @@ from mockinterviewer.store.store import new_session_id
 from mockinterviewer.transcript import Session, SessionStatus
 
 console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def build_interviewer(settings: Settings) -> tuple[Interviewer, str]:
