@@ -36,7 +36,7 @@ def lint(
     bank, problems = lint_bank(root)
     if problems:
         for problem in problems:
-            console.print(f"[red]{problem}[/]", markup=True, highlight=False)
+            console.print(str(problem), style="red", markup=False, highlight=False, soft_wrap=True)
         raise BankError(f"{len(problems)} problem(s) in {root}.",
                         hint="Fix each one as the line says, then run 'mockinterviewer bank lint' again.")
     console.print(f"OK: {len(bank.questions)} questions and {len(bank.loops)} loop(s) in {root}.")
