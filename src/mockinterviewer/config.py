@@ -61,6 +61,9 @@ class Settings(BaseSettings):
         default=120.0, gt=0, description="Seconds one model call may take in all, retries included."
     )
     llm_retries: int = Field(default=2, ge=0, le=10, description="Retries after the first attempt.")
+    llm_output_retries: int = Field(
+        default=1, ge=0, le=5, description="Times an unusable reply (bad JSON, invalid grade) is asked again."
+    )
     llm_backoff_base: float = Field(default=0.5, ge=0, description="First retry delay (s); doubles.")
     llm_backoff_max: float = Field(default=8.0, ge=0, description="Cap on one retry delay (s).")
     llm_retry_after_max: float = Field(
@@ -81,6 +84,7 @@ class Settings(BaseSettings):
             "auto: json_schema for api.openai.com, json_object for any other base URL."
         ),
     )
+    grader_max_tokens: int = Field(default=300, ge=32, le=4096, description="Longest judgement per criterion.")
     grader_samples: int = Field(
         default=1, ge=1, le=9, description="LLM grader samples per criterion; the median score is kept."
     )

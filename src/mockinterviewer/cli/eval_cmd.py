@@ -51,7 +51,7 @@ def _llm_grader_factory() -> tuple[Any, str]:
     if getattr(grader, "name", "") == "rubric":
         raise InputError(
             "No language model is configured, so --grader llm would only run the rubric grader again.",
-            hint="Configure a model (see `mockinterviewer --help` for the MOCKINTERVIEWER_ settings) or use --grader rubric.",
+            hint="Configure a model (the MOCKINTERVIEWER_ settings) or use --grader rubric.",
         )
     return grader, label
 
@@ -59,7 +59,8 @@ def _llm_grader_factory() -> tuple[Any, str]:
 @eval_app.command("grader")
 def eval_grader(
     dataset: Annotated[
-        Path, typer.Option("--dataset", "-d", help="Human-graded CSV (Mohler, SAF, or question/reference/answer/score).")
+        Path,
+        typer.Option("--dataset", "-d", help="Human-graded CSV (Mohler, SAF, or question/reference/answer/score)."),
     ],
     grader: Annotated[str, typer.Option("--grader", "-g", help="rubric (offline) or llm.")] = "rubric",
     limit: Annotated[
@@ -68,7 +69,9 @@ def eval_grader(
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,
     idf: Annotated[
         bool,
-        typer.Option("--idf", help="Rubric grader: weigh terms by their IDF over the question's answers (experimental)."),
+        typer.Option(
+            "--idf", help="Rubric grader: weigh terms by their IDF over the question's answers (experimental)."
+        ),
     ] = False,
 ) -> None:
     """Grade every answer of a human-graded CSV and report agreement with the human grades."""
@@ -108,12 +111,15 @@ def _render(result: Any) -> None:
         table.add_row(*row)
     console.print(table)
     per = Table(title="Per question")
-    for column in ("question", "n", "pearson", "qwk", "mae", "exact", "within_one"):
-        per.add_column(column, justify="left" if column == "question" else "right", overflow="fold")
+    per.add_column("question", no_wrap=True, max_width=44, overflow="ellipsis")
+    for column in ("n", "pearson", "qwk", "mae", "exact", "within_one"):
+        per.add_column(column, justify="right")
     for q in result.per_question:
         a = q.agreement.as_dict()
-        per.add_row(f"{q.question_id} {q.question[:50]}", _fmt(a["n"]), _fmt(a["pearson"]), _fmt(a["qwk"]),
-                    _fmt(a["mae"]), _fmt(a["exact"]), _fmt(a["within_one"]))
+        per.add_row(
+            f"{q.question_id} {' '.join(q.question.split())}",
+            *(_fmt(a[k]) for k in ("n", "pearson", "qwk", "mae", "exact", "within_one")),
+        )
     console.print(per)
     console.print(
         f"{result.overall.n} answers graded in {result.seconds:.1f} s "

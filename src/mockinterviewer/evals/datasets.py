@@ -84,7 +84,12 @@ def detect_layout(header: list[str]) -> str:
     for name, required in LAYOUTS.items():
         if required <= columns:
             return name
-    if "question" in columns and "score" in columns and columns & set(_REFERENCE_COLUMNS) and columns & set(_ANSWER_COLUMNS):
+    if (
+        "question" in columns
+        and "score" in columns
+        and columns & set(_REFERENCE_COLUMNS)
+        and columns & set(_ANSWER_COLUMNS)
+    ):
         return "generic"
     raise InputError(
         f"Unrecognised CSV header: {', '.join(header) or '(empty)'}.",
@@ -127,7 +132,10 @@ def load_dataset(path: str | Path) -> Dataset:
         if layout == "mohler":
             items.append(
                 Item(
-                    row["id"], row["question"], row["desired_answer"], row["student_answer"],
+                    row["id"],
+                    row["question"],
+                    row["desired_answer"],
+                    row["student_answer"],
                     _number(row["score_avg"], "score_avg", line, path),
                     _number(row["score_me"], "score_me", line, path) if row.get("score_me") else None,
                     _number(row["score_other"], "score_other", line, path) if row.get("score_other") else None,
@@ -135,21 +143,33 @@ def load_dataset(path: str | Path) -> Dataset:
             )
         elif layout == "saf":
             items.append(
-                Item(row["question_id"], row["question"], row["reference_answer"], row["student_answer"],
-                     _number(row["score"], "score", line, path))
+                Item(
+                    row["question_id"],
+                    row["question"],
+                    row["reference_answer"],
+                    row["student_answer"],
+                    _number(row["score"], "score", line, path),
+                )
             )
         else:
             reference = next(row[c] for c in _REFERENCE_COLUMNS if c in row)
             answer = next(row[c] for c in _ANSWER_COLUMNS if c in row)
             items.append(
-                Item(row.get("question_id") or row["question"][:40], row["question"], reference, answer,
-                     _number(row["score"], "score", line, path))
+                Item(
+                    row.get("question_id") or row["question"][:40],
+                    row["question"],
+                    reference,
+                    answer,
+                    _number(row["score"], "score", line, path),
+                )
             )
     if not items:
         raise InputError(f"{path} has a header but no rows.", hint="Pass a CSV with graded answers.")
     if layout == "mohler":
         scale = Scale(0.0, 5.0, 0.5, 1.0)
-        human = Scale(0.0, 5.0, 1.0, 1.0) if all(i.human_a is not None and i.human_b is not None for i in items) else None
+        human = (
+            Scale(0.0, 5.0, 1.0, 1.0) if all(i.human_a is not None and i.human_b is not None for i in items) else None
+        )
     elif layout == "saf":
         scale, human = Scale(0.0, 1.0, 0.25, 0.25), None
     else:

@@ -114,7 +114,9 @@ def evaluate(
         q_gold = [i.score for i in items]
         predictions.extend(q_pred)
         gold.extend(q_gold)
-        per_question.append(QuestionResult(qid, question_text, agreement(q_pred, q_gold, scale), _human(dataset, items)))
+        per_question.append(
+            QuestionResult(qid, question_text, agreement(q_pred, q_gold, scale), _human(dataset, items))
+        )
     seconds = time.perf_counter() - started
     return EvalResult(
         dataset=dataset.name,

@@ -39,7 +39,7 @@ class Scale:
 
     @property
     def n_categories(self) -> int:
-        return int(round((self.high - self.low) / self.step)) + 1
+        return round((self.high - self.low) / self.step) + 1
 
 
 @dataclass(frozen=True)

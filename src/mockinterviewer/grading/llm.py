@@ -160,7 +160,7 @@ class LLMGrader:
         def validate(raw: str) -> CriterionOut:
             return check_judgement(parse_json(raw, CriterionOut), scale_max=scale_max, answer=answer)
 
-        result = self.caller.call(messages, params=params, validate=validate, output_retries=1)
+        result = self.caller.call(messages, params=params, validate=validate)
         return result.value, result.meta
 
     def _criterion(self, question: Question, criterion: Criterion, answer: str) -> tuple[CriterionOut | None, dict]:

@@ -21,12 +21,14 @@ from functools import lru_cache
 from mockinterviewer.grading.text import STOPWORDS, Span, fuzzy_match, sentences, stem, tokenize
 
 __all__ = [
-    "NO_ANSWER",
     "GIBBERISH",
-    "OFF_TOPIC",
     "INJECTION",
+    "NO_ANSWER",
+    "OFF_TOPIC",
     "Assessment",
+    "asks_for_answer",
     "assess",
+    "dropped_spans",
     "gibberish_reason",
     "injection_spans",
     "is_injection",
@@ -93,7 +95,8 @@ frame frames layer layers signal fairness reservation swap comparison
 customer team project manager engineer product decision tradeoff conflict feedback mentor lead ownership
 impact result outcome situation task action learned mistake improve improvement deliver deadline goal
 because although however therefore example instance between without within would could should might
-first last number people time year work way day thing world life hand part child eye woman man place week point government
+first last number people time year work way day thing world life hand part child eye woman man place week
+point government
 company problem fact group good new old great high small large next early young important public bad
 same able know take make think see come look want give use find tell ask seem feel try leave call keep
 provide hold turn follow begin bring show hear play run move live believe happen write sit stand lose
@@ -118,13 +121,23 @@ def _bigram_table() -> frozenset[str]:
     return frozenset(counts)
 
 
+@lru_cache(maxsize=1)
+def _sample_words() -> frozenset[str]:
+    return frozenset(_WORD_RE.findall(_ENGLISH_SAMPLE))
+
+
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
 _LOREM = frozenset(
-    """lorem ipsum dolor sit amet consectetur consectetuer adipiscing adipisicing elit sed eiusmod tempor
-    incididunt labore dolore magna aliqua enim minim veniam quis nostrud exercitation ullamco laboris nisi
-    aliquip commodo consequat duis aute irure reprehenderit voluptate velit esse cillum fugiat nulla
-    pariatur excepteur sint occaecat cupidatat proident sunt culpa qui officia deserunt mollit anim est
-    laborum""".split()
+    re.findall(
+        r"\S+",
+        """
+lorem ipsum dolor sit amet consectetur consectetuer adipiscing adipisicing elit sed eiusmod tempor
+incididunt labore dolore magna aliqua enim minim veniam quis nostrud exercitation ullamco laboris
+nisi aliquip commodo consequat duis aute irure reprehenderit voluptate velit esse cillum fugiat
+nulla pariatur excepteur sint occaecat cupidatat proident sunt culpa qui officia deserunt mollit
+anim est laborum
+""",
+    )
 )
 _VOWELS = frozenset("aeiouy")
 
@@ -181,6 +194,13 @@ def gibberish_reason(text: str, known_words: Iterable[str] = ()) -> str | None:
         if count >= 0.5 * len(words) or len(set(words)) <= max(2, len(words) // 5):
             return f"it repeats the same words ('{top}' {count} times) instead of answering"
     known = set(known_words)
+    symbols = sum(ch in "=;(){}[]*/^<>_&%$|" for ch in text)
+    if len(alpha) >= 12 and symbols < 0.03 * len(text) and len(alpha) >= 0.6 * len(words):
+        # pronounceable nonsense ("kasipo tuvome rali ..."): English prose is a quarter function words
+        stops = sum(w in STOPWORDS for w in alpha)
+        familiar = sum(w in STOPWORDS or w in known or w in _sample_words() or w in acronyms for w in alpha)
+        if stops < 0.15 * len(alpha) and familiar < 0.25 * len(alpha):  # real prose: far above both
+            return "it is made-up words, not an answer"
     letters = [w for w in alpha if len(w) > 3]
     if not letters:
         shorts = [w for w in alpha if len(w) > 1]
@@ -199,13 +219,16 @@ def gibberish_reason(text: str, known_words: Iterable[str] = ()) -> str | None:
 
 # --- injection ----------------------------------------------------------------------------------
 
-_GRADE_NOUN = r"(?:marks?|points?|scores?|grades?|credit|ratings?|stars?|a\+|an?\s+a\b|100\s*%|\d+\s*/\s*\d+|\d+\s+out\s+of\s+\d+)"
+_GRADE_NOUN = (
+    r"(?:marks?|points?|scores?|grades?|credit|ratings?|stars?|a\+|an?\s+a\b|100\s*%|\d+\s*/\s*\d+"
+    r"|\d+\s+out\s+of\s+\d+)"
+)
 _INJECTION_PATTERNS = [
     # "ignore / disregard / forget ... instructions / rubric / rules"
     r"\b(?:ignore|disregard|forget|override|bypass|skip|drop|abandon)\b[^.!?\n]{0,40}?\b(?:instructions?|rubrics?|rules?|"
     r"criteria|guidelines?|prompts?|system\s+message|grading|scoring|evaluation|directions?|constraints?|policy)\b",
     # "give / award / assign me full marks", "grade this 10/10", "mark this as correct"
-    r"\b(?:give|award|assign|grant|mark|score|rate|grade|put|return|output|set)\b[^.!?\n]{0,40}?\b(?:full|maximum|max|perfect|"
+    r"\b(?:give|award|assign|grant|mark|rate|grade)\b[^.!?\n]{0,40}?\b(?:full|maximum|max|perfect|"
     r"top|highest|best|all(?:\s+the)?|excellent|100|a\s+perfect)\b[^.!?\n]{0,15}?" + _GRADE_NOUN,
     r"\b(?:give|award|assign|grant|score|rate|grade|mark)\b\s+(?:me|this|it|my\s+answer|the\s+candidate|this\s+answer|"
     r"this\s+response)\b[^.!?\n]{0,30}?(?:\d+\s*/\s*\d+|\d+\s+out\s+of\s+\d+|100\s*%|\bfull\b|\bmax(?:imum)?\b|"
@@ -232,6 +255,29 @@ _INJECTION_PATTERNS = [
     r"\bthe\s+rubric\s+(?:says|states|requires|is\s+(?:satisfied|met))\b|\ball\s+(?:rubric\s+)?criteria\s+(?:are|were)\s+"
     r"(?:met|satisfied|covered)\b",
     r"\b(?:jailbreak|prompt\s+injection|DAN\s+mode|developer\s+mode)\b",
+    # addressing the machine that grades
+    r"\b(?:dear|hey|hi|hello|attention|note\s+to|message\s+to|instructions?\s+(?:for|to))\s+(?:the\s+)?(?:ai|assistant|"
+    r"model|grader|evaluator|examiner|assessor|marker|chatgpt|gpt|llm|claude|bot|reviewer)\b",
+    r"^\W*(?:ai|assistant|grader|evaluator|model|llm|system|important|note|p\.?s)\s*[:,]\s*(?:please\s+)?(?:you\s+|set|give|"
+    r"award|assign|grade|score|mark|rate|ignore|output|treat|consider|count|make)\b",
+    r"\[\s*(?:grader|evaluator|system|assistant|admin|instructions?)[^\]]{0,30}\]",
+    # the answer judging itself
+    r"\b(?:i|this\s+answer|this\s+response|my\s+answer|my\s+response|the\s+candidate|this\s+submission)\s+"
+    r"(?:deserves?|merits?|earns?|should\s+(?:get|receive|earn)|must\s+(?:get|receive|earn)|is\s+worth)\b",
+    r"\bthis\s+is\s+(?:a|an|the)\s+(?:perfect|flawless|excellent|best|ideal|model|complete\s+and\s+correct)\s+"
+    r"(?:answer|response|solution|submission)\b",
+    r"\b(?:grade|rate|evaluate|mark|score|assess|judge|treat|consider|count|regard)\s+(?:this|it|me|my\s+\w+|this\s+\w+)\s+"
+    r"(?:as|at|with)\s+(?:an?\s+)?(?:perfect|flawless|excellent|correct|fully|full|complete|right|top|maximum|max|highest|"
+    r"\d+(?:\s*/\s*\d+)?)\b",
+    # grade values that only a grader hands out
+    r"\b(?:full|maximum|max|perfect|top|highest|all\s+(?:the\s+)?|every)\s+(?:marks|credit|points?|grades?|scores?)\b"
+    r"(?=[^.!?\n]{0,40}\b(?:me|this|my|answer|response|criteri|rubric|candidate|i\b))",
+    r"\bfull\s+(?:marks|credit)\b|\bperfect\s+score\b|\b10\s*/\s*10\b",
+    r"\bscores?\s*[=:]\s*(?:\d|max|full|perfect|top)",
+    r"\b(?:override|bypass)\s*:",
+    r"\bset\s+(?:all|every|each|the|my)\s+(?:the\s+)?(?:criteri\w*\s+)?(?:scores?|grades?|marks)\s+to\b",
+    r"\b(?:be|go)\s+(?:lenient|generous|easy\s+on)\b",
+    r"\b(?:new|next)\s+task\s*:",
     r"\b(?:score|grade|marks|points)\s*(?:of|:|=|is|as|it|this|me|at)?\s*\d+(?:\.\d+)?\s*(?:/|out\s+of)\s*\d+",
     r"\b\d+(?:\.\d+)?\s*(?:/|out\s+of)\s*\d+\s+(?:on|for|in|across)\s+(?:every|each|all)\b",
     r"\b(?:on|for|in|across|meets?|satisf(?:y|ies)|covers?)\s+(?:every|each|all)\s+(?:the\s+)?(?:rubric\s+)?criteri(?:on|a)\b",
@@ -251,6 +297,32 @@ def injection_spans(text: str) -> list[Span]:
     return [s for s in sentences(text) if is_injection(s.text)]
 
 
+# --- asking for the answer ----------------------------------------------------------------------
+
+_ASKS_RE = re.compile(
+    r"\b(?:can|could|would|will)\s+you\s+(?:just\s+|please\s+)?(?:tell|give|show|send|share)\s+me\s+"
+    r"(?:the|an?|your|what)\b[^.!?\n]{0,30}?\b(?:answer|solution|rubric|criteria|you\s+want)"
+    r"|\bwhat\s+(?:exactly\s+)?(?:is|does)\s+(?:the|your)\s+(?:rubric|grader|scoring|marking)"
+    r"|\bwhat\s+(?:would|does|should)\s+(?:a|an|the)\s+(?:perfect|good|great|strong|ideal|model|right|correct|full)"
+    r"\s+(?:marks?\s+)?answer"
+    r"|\bwhat\s+(?:exactly\s+)?are\s+you\s+looking\s+for\b"
+    r"|\b(?:tell|give|show)\s+me\s+(?:the|an?)\s+(?:right|correct|perfect|model|ideal|expected)?\s*"
+    r"(?:answer|solution)\b"
+    r"|\bwhat\s+is\s+the\s+(?:right|correct|expected)\s+answer\b",
+    re.IGNORECASE,
+)
+
+
+def asks_for_answer(text: str) -> bool:
+    """True when `text` asks the interviewer for the answer or the rubric instead of answering."""
+    return bool(_ASKS_RE.search(text))
+
+
+def dropped_spans(text: str) -> list[Span]:
+    """Sentences that earn nothing: attempts to instruct the grader, and requests for the answer."""
+    return [s for s in sentences(text) if is_injection(s.text) or asks_for_answer(s.text)]
+
+
 # --- off-topic ----------------------------------------------------------------------------------
 
 
@@ -267,7 +339,7 @@ def off_topic_reason(answer: str, topic_stems: Iterable[str]) -> str | None:
     if len(content) < 4 or not topic:
         return None
     hits = sum(1 for t in content if t.stem in topic or any(fuzzy_match(t.stem, s) for s in topic))
-    if hits > max(0, (len(content) - 12) // 12):  # one stray topic word per dozen words is noise
+    if hits > len(content) // 7:  # one stray topic word in seven is noise ("stormed" vs "retry storms")
         return None
     domain = _domain_stems()
     general = sum(1 for t in content if t.stem in domain)
@@ -291,7 +363,7 @@ class Assessment:
     """What the pre-checks found in a candidate's answer turns.
 
     `flags` and `reasons` describe the answer as a whole; `injected` lists, per turn, the spans that
-    try to instruct the grader (dropped before scoring); `gradable` is False when nothing is left
+    try to instruct the grader or ask for the answer (dropped before scoring); `gradable` is False when nothing is left
     to grade; `usable` is True when scoring should go ahead at all.
     """
 
@@ -300,6 +372,7 @@ class Assessment:
     injected: list[list[Span]] = field(default_factory=list)
     gradable: bool = True
     usable: bool = True
+    text: str = ""  # the answer turns without their injected sentences
 
     def add(self, flag: str, reason: str) -> None:
         if flag not in self.flags:
@@ -316,19 +389,27 @@ def _without(text: str, spans: list[Span]) -> str:
     return " ".join(parts)
 
 
-def assess(answers: list[str], topic_stems: Iterable[str]) -> Assessment:
-    """Pre-check the candidate's turns on one question against the question's vocabulary."""
+def assess(answers: list[str], topic_stems: Iterable[str], *, off_topic: bool = True) -> Assessment:
+    """Pre-check the candidate's turns on one question against the question's vocabulary.
+
+    With `off_topic=False` the off-topic check is left to the caller (the rubric grader runs it only
+    when no criterion found any evidence, so an answer in unexpected words is never zeroed for it).
+    """
     topic = frozenset(topic_stems)
-    result = Assessment(injected=[injection_spans(a) for a in answers])
+    result = Assessment(injected=[dropped_spans(a) for a in answers])
     remaining = [_without(a, spans) for a, spans in zip(answers, result.injected, strict=True)]
-    if any(result.injected):
+    if any(is_injection(s.text) for spans in result.injected for s in spans):
         result.add(INJECTION, "it tries to instruct the grader instead of answering; those words earn nothing")
+    asked = any(asks_for_answer(s.text) for spans in result.injected for s in spans)
     left = "\n".join(r for r in remaining if r.strip())
+    result.text = left
     if is_non_answer(left):
         result.usable = False
         result.gradable = False
         if INJECTION not in result.flags:
-            result.add(NO_ANSWER, "there is no answer to grade")
+            result.add(
+                NO_ANSWER, "it asks for the answer instead of giving one" if asked else "there is no answer to grade"
+            )
         else:
             result.reasons[0] = "it only tries to instruct the grader; there is no answer to grade"
         return result
@@ -339,7 +420,7 @@ def assess(answers: list[str], topic_stems: Iterable[str]) -> Assessment:
         result.gradable = False
         result.add(GIBBERISH, reason)
         return result
-    reason = off_topic_reason(left, topic)
+    reason = off_topic_reason(left, topic) if off_topic else None
     if reason:
         result.usable = False
         result.add(OFF_TOPIC, reason)

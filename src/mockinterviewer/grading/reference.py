@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from itertools import pairwise
 
 from pydantic import ValidationError
 
@@ -53,7 +54,7 @@ def _key_points(question: str, reference: str) -> list[str]:
         else:
             points.append(piece)
     while len(points) > MAX_POINTS:
-        sizes = [len(content_stems(a)) + len(content_stems(b)) for a, b in zip(points, points[1:], strict=False)]
+        sizes = [len(content_stems(a)) + len(content_stems(b)) for a, b in pairwise(points)]
         i = sizes.index(min(sizes))
         points[i : i + 2] = [f"{points[i]} {points[i + 1]}"]
     return points

@@ -4,18 +4,22 @@ Owns the scoring used everywhere offline (interviews, reports, and the grader-ag
 
 1. Pre-checks (`quality.assess`): empty, gibberish, off-topic and injection answers get the bottom
    of the scale with a flag; injected sentences inside a real answer are dropped before scoring.
-2. Each criterion is compiled once into term sets: its signals (weight 1), its name and description
-   (weight `DESCRIPTION_WEIGHT`), stemmed, with words merely copied from the question demoted to
-   `QUESTION_WEIGHT` ("question demoting": repeating the question earns little).
-3. Coverage of a criterion = weighted share of its terms that the answer contains (exact stem, or a
-   misspelt / derived form at 0.8), averaged over its signals.
-4. A single global monotone calibration maps coverage to the rubric scale:
-   level = scale_max * min(1, coverage / FULL_COVERAGE) ** CURVE; below MIN_COVERAGE it is 0.
-   These constants are global (fitted once on the development sets, never per question).
-5. Evidence: the clauses of the answer that supplied the matched terms, quoted verbatim. A
-   criterion with no such clause scores 0; no evidence, no points.
+2. Each criterion is compiled once into term sets: each signal (share 1) and, for bank rubrics, the
+   name + description (share `DESCRIPTION_WEIGHT`), as stems with weights. A term copied from the
+   question weighs `QUESTION_WEIGHT` ("question demoting": repeating the question earns little), a
+   vague word `GENERIC_WEIGHT`, and a term that k criteria share is divided by
+   1 + SHARED_PENALTY * (k - 1) (it says little about any one of them).
+3. Coverage of a criterion = the share-weighted mean over its term sets of the weighted share of
+   terms the answer shows (exact stem 1.0; a general near-synonym, a misspelling or a derived form
+   0.8). A criterion scores only if one of its distinctive terms (used by few criteria) is shown.
+4. One global monotone calibration maps coverage to the scale:
+   level = scale_max * min(1, coverage / FULL_COVERAGE) ** CURVE, and 0 below MIN_COVERAGE.
+   The constants are global, chosen once on the development sets (Mohler, SAF), never per question.
+5. Evidence: the clauses of the answer that supplied the matched terms, quoted verbatim (exact
+   substrings of one answer turn). No quote, no points. A bare run of keywords with no sentence
+   around it earns at most `BARE_CAP` of the scale ("names it without explaining it").
 
-`covered_criteria` exposes step 3-5 cheaply for the offline interviewer's follow-up choice.
+`covered_criteria` runs steps 3-5 alone, for the offline interviewer's choice of follow-up.
 """
 
 from __future__ import annotations
@@ -37,11 +41,9 @@ DESCRIPTION_WEIGHT = 0.5  # weight of the name/description terms relative to a s
 FULL_COVERAGE = 0.6  # coverage that reaches the top of the scale
 CURVE = 0.7  # < 1: the first terms covered count more than the last ones
 MIN_COVERAGE = 0.06  # below this, stray word matches are not evidence
-FLOOR = 0.0  # share of the scale that the least real evidence earns
+GENERIC_WEIGHT = 0.5  # weight of a vague word (use, make, way, thing ...)
 SHARED_PENALTY = 0.5  # a stem used by k criteria weighs 1 / (1 + SHARED_PENALTY * (k - 1))
-USE_GATE = True
-GATE_SKIPS_GENERIC = True
-DISTINCT_SHARE = 0.4  # a stem used by more than this share of the criteria is not distinctive
+DISTINCT_SHARE = 0.4  # with 3+ criteria, a stem used by more than this share of them is not distinctive
 MAX_QUOTES = 3
 BARE_CAP = 0.25  # the most a bare keyword list can earn, as a share of the scale
 STRONG_SHARE = 0.75  # a criterion at or above this share of the scale is a strength
@@ -92,6 +94,7 @@ class _Match:
     quotes: list[str]
     matched: list[str]  # signal texts that were (mostly) matched
     missing: list[str]  # signal texts that were not
+    bare: bool = False  # only a bare keyword list supports it
 
 
 @dataclass(slots=True)
@@ -104,14 +107,14 @@ class _Answer:
 
 _CACHE: dict[int, _Compiled] = {}
 
-GENERIC_WEIGHT = 0.5  # weight of a vague word (use, make, way, thing ...) in a rubric term set
 _GENERIC = frozenset(
     content_stems(
         """use used using make makes made way ways thing things kind kinds sort type something someone
         certain different various given new old good bad able allow allows allowed done called known
         want wants let lets put puts take takes took go goes going come comes give gives show shows
         many much lot lots whole time times well better best real really example instance case cases
-        usually generally specific specifically particular thus actually basically important main"""
+        usually generally specific specifically particular thus actually basically important main
+        answer question say tell ask look know think exactly talk mean perfect"""
     )
 )
 
@@ -134,6 +137,7 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
         for stem_ in {s for _, text, _ in items for s in content_stems(text)}:
             spread[stem_] = spread.get(stem_, 0) + 1
     n_criteria = len(texts)
+    limit = max(1, int(n_criteria * DISTINCT_SHARE)) if n_criteria >= 3 else n_criteria
 
     def weights(text: str) -> dict[str, float]:
         out: dict[str, float] = {}
@@ -153,8 +157,7 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
         sets = [_TermSet(label, weights(text), share) for label, text, share in items]
         sets = [s for s in sets if s.weights]
         stems = {s for t in sets for s in t.weights}
-        own = {s for s in stems if s not in _GENERIC or not GATE_SKIPS_GENERIC}
-        distinctive = {s for s in own if spread.get(s, 1) <= max(1, int(n_criteria * DISTINCT_SHARE))} or own or stems
+        distinctive = {s for s in stems if spread.get(s, 1) <= limit} or stems
         compiled.append(_CompiledCriterion(criterion, tuple(sets), frozenset(distinctive)))
         topic.update(stems)
     for point in question.rubric.exemplar:
@@ -179,9 +182,7 @@ def _answer_units(answers: Sequence[str], dropped: Sequence[Sequence[Span]]) -> 
             if not stems:
                 continue
             bare = (
-                len(stems) >= 6
-                and not any(t.stop for t in tokens)
-                and not any(ch in span.text for ch in ",.;:()/&+-")
+                len(stems) >= 6 and not any(t.stop for t in tokens) and not any(ch in span.text for ch in ",.;:()/&+-")
             )
             index = len(out.units)
             out.units.append(_Unit(turn, span, stems, bare))
@@ -217,7 +218,7 @@ def calibrate(coverage: float, scale_max: int) -> float:
     """The global monotone map from coverage (0..1) to a score on 0..scale_max."""
     if coverage < MIN_COVERAGE:
         return 0.0
-    return scale_max * (FLOOR + (1.0 - FLOOR) * min(1.0, coverage / FULL_COVERAGE) ** CURVE)
+    return scale_max * min(1.0, coverage / FULL_COVERAGE) ** CURVE
 
 
 def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int) -> _Match:
@@ -241,12 +242,13 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int) -> _Match:
         recall = got / total if total else 0.0
         covered += term_set.share * recall
         total_share += term_set.share
-        if term_set.share == 1.0:
+        if term_set.text in crit.criterion.signals:
             (matched if recall >= 0.5 else missing).append(term_set.text)
     coverage = covered / total_share if total_share else 0.0
-    level = calibrate(coverage, scale_max) if anchored or not USE_GATE else 0.0
+    level = calibrate(coverage, scale_max) if anchored else 0.0
     ranked = sorted(contributions.items(), key=lambda kv: (-kv[1], kv[0]))
-    if level > 0 and ranked and all(answer.units[u].bare for u, _ in ranked):
+    bare = bool(ranked) and all(answer.units[u].bare for u, _ in ranked)
+    if level > 0 and bare:
         level = min(level, BARE_CAP * scale_max)  # keywords only: "names it without explaining it"
     quotes: list[str] = []
     if level > 0 and ranked:
@@ -256,7 +258,7 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int) -> _Match:
                 quotes.append(answer.units[unit].span.text)
     if not quotes:
         level = 0.0
-    return _Match(coverage, level, quotes, matched, missing)
+    return _Match(coverage, level, quotes, matched, missing, bare)
 
 
 def _round(level: float) -> float:
@@ -266,7 +268,7 @@ def _round(level: float) -> float:
 def covered_criteria(question: Question, answers: list[str]) -> dict[str, list[str]]:
     """Criterion id -> evidence quotes, for the criteria the answers already cover (at least half the scale)."""
     compiled = _compile(question)
-    dropped = [quality.injection_spans(a) for a in answers]
+    dropped = [quality.dropped_spans(a) for a in answers]
     answer = _answer_units(answers, dropped)
     scale_max = question.rubric.scale_max
     out: dict[str, list[str]] = {}
@@ -278,7 +280,7 @@ def covered_criteria(question: Question, answers: list[str]) -> dict[str, list[s
 
 
 def _anchor(criterion: Criterion, level: float) -> tuple[int, str]:
-    reached = int(math.floor(level + 1e-9))
+    reached = math.floor(level + 1e-9)
     return reached, criterion.anchors.get(reached, "")
 
 
@@ -304,7 +306,7 @@ class RubricGrader:
         rubric = question.rubric
         scale_max = rubric.scale_max
         joined = "\n\n".join(a for a in answers if a.strip())
-        check = quality.assess(answers, compiled.topic)
+        check = quality.assess(answers, compiled.topic, off_topic=False)
         base = dict(
             question_id=question.id,
             prompt=question.prompt,
@@ -333,6 +335,12 @@ class RubricGrader:
                     grader=self.name,
                 )
             )
+        if all(m.level == 0 for m in matches):
+            reason = quality.off_topic_reason(check.text, compiled.topic)
+            if reason:
+                check.usable = False
+                check.add(quality.OFF_TOPIC, reason)
+                return self._no_credit(question, check, base)
         total_weight = sum(g.weight for g in grades)
         score = sum(g.score * g.weight for g in grades) / total_weight if total_weight else 0.0
         strengths, gaps = self._strengths_gaps(question, compiled, grades, matches)
@@ -390,6 +398,8 @@ class RubricGrader:
         if m.matched and not derived:
             detail += f" (shows: {'; '.join(m.matched[:3])})"
         detail += f", quoted in {len(m.quotes)} passage{'s' if len(m.quotes) > 1 else ''}."
+        if m.bare:
+            detail += " Only listed as keywords, not explained, so it is capped at the lowest level."
         return head + detail
 
     def _strengths_gaps(
@@ -415,12 +425,12 @@ class RubricGrader:
                     gaps.append(f"{c.name}: at level {reached} of {scale_max}; {c.anchors.get(target, '')}".rstrip())
                 else:
                     missing = f" Not yet covered: {'; '.join(m.missing[:3])}." if m.missing else ""
-                    gaps.append(f"{c.name}: at level {reached}; level {target} needs: {c.anchors.get(target, '')}{missing}")
+                    gaps.append(
+                        f"{c.name}: at level {reached}; level {target} needs: {c.anchors.get(target, '')}{missing}"
+                    )
         return strengths, gaps
 
-    def _summary(
-        self, grades: list[CriterionGrade], score: float, scale_max: int, check: quality.Assessment
-    ) -> str:
+    def _summary(self, grades: list[CriterionGrade], score: float, scale_max: int, check: quality.Assessment) -> str:
         ranked = sorted(grades, key=lambda g: (-g.score, -g.weight))
         best, worst = ranked[0], ranked[-1]
         text = f"{score:.1f}/{scale_max}."
@@ -444,7 +454,7 @@ class RubricGrader:
         if compiled.question.category == DERIVED_CATEGORY:
             return f"Revisit {crit.name.split(' (')[0].lower()} of this topic and practise stating it precisely."
         target = crit.anchors.get(scale_max, "")
-        return f"Practise {crit.name.lower()}: answer \"{crit.follow_up}\" aiming for: {target}"
+        return f'Practise {crit.name.lower()}: answer "{crit.follow_up}" aiming for: {target}'
 
 
 def _short(text: str, limit: int = 120) -> str:

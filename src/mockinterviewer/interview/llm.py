@@ -48,40 +48,48 @@ class MoveOut(BaseModel):
 
 
 class _Display:
-    """What one utterance has streamed so far, reconciled with the words finally returned."""
+    """What one utterance has streamed so far, reconciled with the words finally returned.
+
+    The channel's say() follows with the whole text; a terminal that streamed partials only ends
+    the line then. So when the final words differ from what was streamed, they are withdrawn
+    (`on_retract`, after which say() shows the final words), or, with no `on_retract`, a marker
+    and the final words are streamed instead.
+    """
 
     def __init__(self, on_partial: Callable[[str], None] | None, on_retract: Callable[[], None] | None):
         self.on_partial = on_partial
         self.on_retract = on_retract
         self.shown = ""
+        self.streamed = False
 
     def partial(self, text: str) -> None:
         if self.on_partial is not None and text:
             self.on_partial(text)
             self.shown += text
+            self.streamed = True
 
     def reset(self) -> None:
         """Withdraw streamed words (a failed attempt); the next attempt streams afresh."""
-        if not self.shown or self.on_partial is None:
-            self.shown = ""
-            return
-        if self.on_retract is not None:
-            self.on_retract()
-        else:
-            self.on_partial(RETRACT_MARK)
+        if self.shown and self.on_partial is not None:
+            if self.on_retract is not None:
+                self.on_retract()
+                self.streamed = False
+            else:
+                self.on_partial(RETRACT_MARK)
         self.shown = ""
 
     def finish(self, final: str) -> None:
-        """Make what was streamed end up as `final` (the channel's say() then closes the line)."""
-        if self.on_partial is None or not self.shown:
+        """Make what is on screen end up as `final`."""
+        if self.on_partial is None:
             return
-        shown = " ".join(self.shown.split())
-        if final.startswith(shown):
-            rest = final[len(shown) :]
-            self.partial(rest.lstrip() if self.shown[-1:].isspace() else rest)
-            return
-        self.reset()
-        if self.on_retract is None:
+        if self.shown:
+            shown = " ".join(self.shown.split())
+            if final.startswith(shown):
+                rest = final[len(shown) :]
+                self.partial(rest.lstrip() if self.shown[-1:].isspace() else rest)
+                return
+            self.reset()
+        if self.streamed and self.on_retract is None:
             self.partial(final)
 
 
@@ -160,7 +168,11 @@ def _default_fallback() -> Interviewer:
 class LLMInterviewer:
     """Interviewer protocol over a chat model (see the module doc)."""
 
-    name = LLM
+    @property
+    def name(self) -> str:
+        """"llm", or "scripted-fallback" right after a method fell back: an orchestrator that reads
+        `name` after each call as the turn's source labels fallback turns correctly."""
+        return self.last_source
 
     def __init__(
         self,
@@ -239,7 +251,7 @@ class LLMInterviewer:
     ) -> tuple[Any, dict[str, Any]]:
         """Call the model; regenerate once if the words leak. Raises ModelCallError or Leaked."""
         messages = self._messages(human, variables)
-        call_params = {"max_tokens": max_tokens, **(params or {})}
+        call_params = {"max_tokens": min(max_tokens, self.max_tokens), **(params or {})}
         regenerated = False
         while True:
             try:
@@ -305,9 +317,10 @@ class LLMInterviewer:
                 human, variables, validate=validate, display=display, sink_factory=sink, max_tokens=max_tokens
             )
         except Exception as exc:
-            display.reset()
             self._record(FALLBACK, self._fallback_meta(exc))
-            return fallback()
+            words = fallback()
+            display.finish(words)
+            return words
         final = text + suffix
         display.finish(final)
         self._record(LLM, meta)
@@ -414,9 +427,9 @@ class LLMInterviewer:
                 params=response_format_params(self.json_mode, "interviewer_move", schema),
             )
         except Exception as exc:
-            display.reset()
             meta = self._record(FALLBACK, self._fallback_meta(exc))
             move = self.fallback.after_answer(ctx)
+            display.finish(move.text)
             return move.model_copy(update={"source": FALLBACK, "meta": {**move.meta, **meta}})
         display.finish(move.text)
         return move.model_copy(update={"meta": self._record(LLM, meta)})

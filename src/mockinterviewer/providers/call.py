@@ -105,7 +105,7 @@ class ChatCaller:
         secrets: Iterable[str | SecretStr | None] = (),
         expect_finish_reason: bool = False,
         output_retries: int = 1,
-        max_tokens_in_body: bool = False,
+        local_server: bool = False,
     ) -> None:
         self.model = model
         self.model_name = model_name
@@ -114,17 +114,28 @@ class ChatCaller:
         self.secrets = [s for s in secrets if s is not None]
         self.expect_finish_reason = expect_finish_reason
         self.output_retries = output_retries
-        # langchain-openai sends max_tokens as `max_completion_tokens`, which llama.cpp's server
-        # ignores; for such servers it goes into the request body as plain `max_tokens`.
-        self.max_tokens_in_body = max_tokens_in_body
+        # For OpenAI-compatible servers other than OpenAI (llama.cpp, vLLM ...): langchain-openai
+        # sends max_tokens as `max_completion_tokens`, which llama.cpp ignores, so it goes into the
+        # body as plain `max_tokens`; and temperature 0 adds `top_k: 1` (the same greedy choice),
+        # without which llama-cpp-python applies a JSON grammar to its whole vocabulary per token
+        # (measured: 0.4 instead of 11 tokens/s with gemma-3-270m).
+        self.local_server = local_server
 
     def scrub(self, text: str) -> str:
         return scrub(text, self.secrets)
 
     def request_params(self, params: dict[str, Any] | None) -> dict[str, Any]:
         out = dict(params or {})
-        if self.max_tokens_in_body and "max_tokens" in out:
-            out["extra_body"] = {**out.get("extra_body", {}), "max_tokens": out.pop("max_tokens")}
+        if not self.local_server:
+            return out
+        body = dict(out.get("extra_body", {}))
+        if "max_tokens" in out:
+            body["max_tokens"] = out.pop("max_tokens")
+        temperature = out.get("temperature", getattr(self.model, "temperature", None))
+        if temperature == 0:
+            body.setdefault("top_k", 1)
+        if body:
+            out["extra_body"] = body
         return out
 
     def call(
@@ -172,7 +183,10 @@ class ChatCaller:
                     CIRCUIT_OPEN,
                     f"the server failed recently ({self.breaker.last_kind}); not retrying for a while",
                     attempts=attempt - 1,
-                    meta=meta(error_kind=CIRCUIT_OPEN),
+                    meta=meta(
+                        error_kind=CIRCUIT_OPEN,
+                        error=f"skipped: the server failed recently ({self.breaker.last_kind})",
+                    ),
                 )
             emitted = False
             first_partial_ms: float | None = None

@@ -90,7 +90,8 @@ def build_caller(
         breaker=breaker or Breaker(cooldown=settings.llm_breaker_cooldown),
         secrets=[settings.openai_api_key],
         expect_finish_reason=chat_model is None,
-        max_tokens_in_body=not is_openai(settings.openai_base_url),
+        local_server=not is_openai(settings.openai_base_url),
+        output_retries=settings.llm_output_retries,
     )
 
 
@@ -105,7 +106,7 @@ def caller_for_model(chat_model: BaseChatModel, *, policy: RetryPolicy | None = 
         model_name=str(getattr(chat_model, "model_name", None) or type(chat_model).__name__),
         policy=policy,
         expect_finish_reason=openai_chat,
-        max_tokens_in_body=openai_chat and not is_openai(base_url),
+        local_server=openai_chat and not is_openai(base_url),
     )
 
 

@@ -68,6 +68,7 @@ def build_grader(settings: Settings, *, breaker: Breaker | None = None) -> tuple
         samples=settings.grader_samples,
         prompts_dir=settings.prompts_dir,
         json_mode=resolve_json_mode(settings.llm_json_mode, settings.openai_base_url),
+        max_tokens=settings.grader_max_tokens,
     )
     samples = f", median of {settings.grader_samples} samples" if settings.grader_samples > 1 else ""
     return grader, f"Grader: LLM judge ({endpoint_label(settings)}, temperature 0{samples})"

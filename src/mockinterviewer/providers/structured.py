@@ -53,7 +53,7 @@ def extract_object(text: str) -> dict[str, Any]:
     if start < 0:
         raise BadOutput(f"expected a JSON object, got {text[:80]!r}")
     try:
-        value, _ = json.JSONDecoder().raw_decode(stripped[start:])
+        value, _ = json.JSONDecoder(strict=False).raw_decode(stripped[start:])  # raw newlines ok
     except json.JSONDecodeError as exc:
         raise BadOutput(f"malformed JSON ({exc.msg} at char {exc.pos})") from None
     if not isinstance(value, dict):

@@ -1,0 +1,98 @@
+"""Tokens, sentences and clauses keep exact spans; stems meet across spellings; fuzzy and synonym matches."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockinterviewer.grading.text import (
+    clauses,
+    content_stems,
+    fuzzy_match,
+    sentences,
+    stem,
+    synonyms,
+    tokenize,
+)
+
+TEXT = (
+    "I would retry only transient errors, e.g. timeouts and 503s. Use exponential backoff; add full jitter"
+    " - so clients don't sync!\n- idempotency keys\n- circuit breaker (half-open)\n"
+    "Behaviour of C++ code is 3.5x faster."
+)
+
+
+def test_sentence_spans_are_exact_substrings() -> None:
+    spans = sentences(TEXT)
+    assert [s.text for s in spans] == [
+        "I would retry only transient errors, e.g. timeouts and 503s.",
+        "Use exponential backoff; add full jitter - so clients don't sync!",
+        "idempotency keys",
+        "circuit breaker (half-open)",
+        "Behaviour of C++ code is 3.5x faster.",
+    ]
+    for span in spans:
+        assert TEXT[span.start : span.end] == span.text
+
+
+def test_clauses_split_inside_sentences_and_keep_spans() -> None:
+    pieces = clauses(TEXT)
+    assert "Use exponential backoff" in [c.text for c in pieces]
+    assert "add full jitter" in [c.text for c in pieces]
+    for piece in pieces:
+        assert TEXT[piece.start : piece.end] == piece.text
+
+
+def test_short_clause_pieces_merge_with_a_neighbour() -> None:
+    text = "Push; pop. A stack is last in, first out; it has a top."
+    for piece in clauses(text):
+        assert len(piece.text.split()) >= 2 or piece.text.rstrip(".") in {"Push", "pop"}
+        assert text[piece.start : piece.end] == piece.text
+
+
+def test_empty_and_punctuation_only_texts_have_no_sentences() -> None:
+    assert sentences("") == []
+    assert sentences("  ...  \n -- ") == []
+    assert clauses("   ") == []
+
+
+def test_tokens_carry_spans_stems_and_stop_marks() -> None:
+    text = "The server's retries were failing."
+    tokens = tokenize(text)
+    assert [t.text for t in tokens] == ["The", "server's", "retries", "were", "failing"]
+    for t in tokens:
+        assert text[t.start : t.end] == t.text
+    assert [t.stop for t in tokens] == [True, False, False, True, False]
+    assert tokens[1].stem == stem("server")
+
+
+def test_compound_words_also_yield_the_joined_word() -> None:
+    assert "reusabl" in content_stems("Re-usability matters")
+    assert {"half", "open", "halfopen"} <= set(content_stems("half-open state"))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("behaviour", "behavior"), ("optimise", "optimize"), ("colours", "colors"), ("two", "2"), ("Queues", "queue")],
+)
+def test_spellings_and_number_words_fold_to_one_stem(a: str, b: str) -> None:
+    assert stem(a) == stem(b)
+
+
+def test_stopwords_are_not_content() -> None:
+    assert content_stems("it is what it is and so on") == []
+
+
+def test_fuzzy_match_accepts_misspellings_and_rejects_unrelated_words() -> None:
+    assert fuzzy_match(stem("simulate"), stem("stimulate")) == 0.8  # one letter added
+    assert fuzzy_match(stem("recursion"), stem("recusion")) == 0.8  # one letter dropped
+    assert fuzzy_match(stem("queue"), stem("queue")) == 1.0
+    assert fuzzy_match(stem("time"), stem("timeout")) == 0.0  # a prefix, but a different word
+    assert fuzzy_match(stem("stack"), stem("queue")) == 0.0
+    assert fuzzy_match("tcp", "tcq") == 0.0  # short words must match exactly
+
+
+def test_synonyms_are_symmetric_and_general() -> None:
+    assert stem("infinite") in synonyms(stem("unlimited"))
+    assert stem("unlimited") in synonyms(stem("infinite"))
+    assert stem("storage") in synonyms(stem("memory"))
+    assert synonyms(stem("retry")) == frozenset() or stem("loop") not in synonyms(stem("retry"))
