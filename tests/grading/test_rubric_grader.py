@@ -256,3 +256,12 @@ def test_reference_questions_go_through_the_same_grader(grader: RubricGrader) ->
     reference = q.rubric.exemplar[0]
     for text in good.gaps + bad.gaps + [bad.next_step]:
         assert reference not in text
+
+
+def test_non_answers_on_every_follow_up_still_score_zero(bank) -> None:  # type: ignore[no-untyped-def]
+    from mockinterviewer.grading.rubric import RubricGrader
+
+    grader = RubricGrader()
+    for question in bank.questions.values():
+        grade = grader.grade(question, ["I don't know.", "I don't know.", "No idea, sorry."])
+        assert grade.score == 0 and not grade.gradable, question.id

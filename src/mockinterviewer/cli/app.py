@@ -43,9 +43,10 @@ def run(argv: list[str] | None = None) -> int:
     try:
         result = app(args=argv, standalone_mode=False)
     except MockInterviewerError as exc:
-        err.print(f"[bold red]Error:[/] {exc.message}", highlight=False)
+        err.print("Error: ", style="bold red", end="")
+        err.print(exc.message, markup=False, highlight=False)
         if exc.hint:
-            err.print(exc.hint, highlight=False)
+            err.print(exc.hint, markup=False, highlight=False)
         return exc.exit_code
     except KeyboardInterrupt:
         err.print("\nInterrupted. Everything up to the last completed turn is saved.")

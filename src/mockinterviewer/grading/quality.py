@@ -401,7 +401,8 @@ def assess(answers: list[str], topic_stems: Iterable[str], *, off_topic: bool = 
     if any(is_injection(s.text) for spans in result.injected for s in spans):
         result.add(INJECTION, "it tries to instruct the grader instead of answering; those words earn nothing")
     asked = any(asks_for_answer(s.text) for spans in result.injected for s in spans)
-    left = "\n".join(r for r in remaining if r.strip())
+    # A turn that is only a stock non-answer ("I don't know") adds nothing, whatever the other turns say.
+    left = "\n".join(r for r in remaining if r.strip() and not is_non_answer(r))
     result.text = left
     if is_non_answer(left):
         result.usable = False

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import pairwise
 from typing import Any, Protocol
 
 __all__ = ["FILLERS", "analyze", "feedback", "find_fillers", "summarize"]
@@ -115,7 +116,7 @@ def analyze(
     tokens = [t for t in _tokens(texts)]
     count = len(tokens)
     talk = talk_seconds if talk_seconds is not None else (words[-1].end - words[0].start if words else 0.0)
-    gaps = [b.start - a.end for a, b in zip(words, words[1:], strict=False)]
+    gaps = [b.start - a.end for a, b in pairwise(words)]
     pauses = [g for g in gaps if g >= long_pause]
     fillers = find_fillers(texts)
     minutes = talk / 60 if talk > 0 else 0.0

@@ -40,6 +40,9 @@ class VoiceSettings(BaseSettings):
     )
     max_answer_seconds: float = Field(default=600.0, gt=0)
     push_to_talk: bool = Field(default=False, description="Enter starts and stops recording instead of VAD.")
+    confirm_transcript: bool = Field(
+        default=True, description="Show each transcript and let the candidate accept, correct or re-record it."
+    )
     vad_ratio: float = Field(
         default=4.0, gt=1, description="Speech is this many times louder (power) than the noise floor."
     )

@@ -175,7 +175,7 @@ class Transcriber:
         pieces = [samples[s:e] for s, e in regions]
         offsets: list[tuple[float, float, float]] = []  # (joined start, joined end, original start)
         position = 0
-        for (start, end), piece in zip(regions, pieces, strict=True):
+        for (start, _end), piece in zip(regions, pieces, strict=True):
             offsets.append((position / SAMPLE_RATE, (position + piece.size) / SAMPLE_RATE, start / SAMPLE_RATE))
             position += piece.size
         joined = to_float32(np.concatenate(pieces))
@@ -188,6 +188,11 @@ class Transcriber:
             return o_start + (t - j_start)
 
         s = self.settings
+        joined_seconds = joined.size / SAMPLE_RATE
+        # The last speech frame, less the region padding: once a segment reaches it, stop asking
+        # for more. Whisper would otherwise decode the few hundred ms after the last word as a
+        # window of its own, which costs seconds and yields invented words.
+        speech_end = joined_seconds - 0.25
         try:
             raw_segments, _info = model.transcribe(
                 joined,
@@ -197,25 +202,27 @@ class Transcriber:
                 word_timestamps=True,
                 condition_on_previous_text=True,
                 vad_filter=False,
+                max_new_tokens=min(200, int(5.5 * min(30.0, joined_seconds)) + 16),
             )
             segments: list[Segment] = []
             words: list[Word] = []
             for seg in raw_segments:
-                if seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8:
-                    continue  # Whisper inventing words in noise
+                done = seg.end >= speech_end - 0.5
                 text = seg.text.strip()
-                if not text:
-                    continue
-                seg_words = [
-                    Word(round(original(w.start), 3), round(original(w.end, is_end=True), 3), w.word.strip(),
-                         round(float(w.probability), 3))
-                    for w in (seg.words or [])
-                    if w.word.strip()
-                ]
-                words.extend(seg_words)
-                start = seg_words[0].start if seg_words else original(seg.start)
-                end = seg_words[-1].end if seg_words else original(seg.end, is_end=True)
-                segments.append(Segment(round(start, 3), round(end, 3), text))
+                invented = seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8
+                if text and not invented and re.search(r"\w", text):
+                    seg_words = [
+                        Word(round(original(w.start), 3), round(original(w.end, is_end=True), 3),
+                             w.word.strip(), round(float(w.probability), 3))
+                        for w in (seg.words or [])
+                        if w.word.strip()
+                    ]
+                    words.extend(seg_words)
+                    start = seg_words[0].start if seg_words else original(seg.start)
+                    end = seg_words[-1].end if seg_words else original(seg.end, is_end=True)
+                    segments.append(Segment(round(start, 3), round(end, 3), text))
+                if done:
+                    break
         except SpeechError:
             raise
         except Exception as exc:
