@@ -8,7 +8,9 @@ Two servers, same requests (the interviewer's own rendered prompt, temperature 0
    openai client;
 2. a real llama.cpp server (llama_cpp.server + gemma-3-270m, started here unless --base-url):
    the end-to-end overhead in % (aim: under 10 %), and the time to the first streamed word
-   (interviewer: first on_partial; bare: first content chunk).
+   (interviewer: first on_partial; bare: first content chunk);
+3. one structured follow-up decision (after_answer, JSON) on the real server: time to its first
+   streamed word, which waits for the JSON keys and the leak guard's 4 held-back words.
 
 Calls alternate between the two paths (ABBA order) and medians are reported, so machine load
 and cache effects fall on both alike.
@@ -158,25 +160,59 @@ def measure(base_url: str, runs: int, max_tokens: int) -> dict[str, float]:
             results[f"{name}_first"].append(first)
             tokens[name].append(n)
     med = {k: statistics.median(v) for k, v in results.items()}
+    diffs = sorted(o - b for o, b in zip(results["ours"], results["bare"], strict=True))
+    med["pair_diff"] = statistics.median(diffs)
+    q = statistics.quantiles(diffs, n=4) if len(diffs) >= 4 else [diffs[0], 0.0, diffs[-1]]
+    med["pair_lo"], med["pair_hi"] = q[0], q[-1]
     med["tokens_bare"] = statistics.median(tokens["bare"])
     med["tokens_ours"] = statistics.median(tokens["ours"])
     return med
 
 
+def follow_up_first_word(base_url: str, max_tokens: int) -> None:
+    """One structured after_answer call (JSON grammar on llama.cpp): when does its first word show?"""
+    from mockinterviewer.interview.interviewer import QuestionContext
+
+    bank = load_bank(ROOT / "question_bank")
+    loop = bank.loop("netflix-senior-swe")
+    question = bank.question("retry-backoff-strategy")
+    settings = load_settings(openai_base_url=base_url, llm="llm", model="bench", llm_max_tokens=max_tokens,
+                             llm_output_retries=0, llm_timeout=120, llm_deadline=300)
+    interviewer, _ = build_interviewer(settings)
+    first: list[float] = []
+    answer = "I would retry timeouts with exponential backoff, three attempts at most."
+    ctx = QuestionContext(
+        loop=loop, round=loop.round("onsite-technical"), question=question, answers=[answer], covered={},
+        probed=[], follow_ups_asked=0, max_follow_ups=2, seconds_left=600, question_number=1,
+        questions_in_round=2, on_partial=lambda t: first.append(time.perf_counter()) if not first else None,
+    )
+    started = time.perf_counter()
+    move = interviewer.after_answer(ctx)
+    total = time.perf_counter() - started
+    print(f"\n3. structured follow-up (after_answer, JSON) on {base_url}")
+    if move.source == "llm":
+        shown = f"{first[0] - started:.2f} s" if first else "nothing streamed"
+        print(f"  first word {shown}, whole move {total:.2f} s (the leak guard holds back 4 words)")
+    else:
+        print(f"  the model's move was rejected ({move.meta.get('error_kind')}: {move.meta.get('error', '')[:80]});"
+              f" the scripted move was shown after {total:.2f} s")
+
+
 def report(title: str, med: dict[str, float], unit: Callable[[float], str]) -> None:
-    overhead = med["ours"] - med["bare"]
+    overhead = med["pair_diff"]
     print(f"\n{title}")
     print(f"  bare openai call      median {unit(med['bare'])}  first token {unit(med['bare_first'])}"
           f"  ({med['tokens_bare']:.0f} chunks)")
     print(f"  interviewer path      median {unit(med['ours'])}  first word  {unit(med['ours_first'])}"
           f"  ({med['tokens_ours']:.0f} chunks)")
-    print(f"  overhead              {unit(overhead)} per call = {100 * overhead / med['bare']:+.1f} %")
+    print(f"  overhead              {unit(overhead)} per call = {100 * overhead / med['bare']:+.1f} %"
+          f"  (median of paired differences; quartiles {unit(med['pair_lo'])} .. {unit(med['pair_hi'])})")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--base-url", help="an OpenAI-compatible server; default: start llama_cpp.server")
-    parser.add_argument("--runs", type=int, default=5, help="calls per path on the real server")
+    parser.add_argument("--runs", type=int, default=10, help="calls per path on the real server")
     parser.add_argument("--max-tokens", type=int, default=48)
     args = parser.parse_args()
 
@@ -193,11 +229,12 @@ def main() -> None:
         proc, base = start_llama()
     try:
         med = measure(base, runs=args.runs, max_tokens=args.max_tokens)
+        report(f"2. real server {base} (gemma-3-270m unless --base-url)", med, lambda s: f"{s:7.3f} s")
+        follow_up_first_word(base, args.max_tokens)
     finally:
         if proc is not None:
             proc.terminate()
             proc.wait(timeout=15)
-    report(f"2. real server {base} (gemma-3-270m unless --base-url)", med, lambda s: f"{s:7.3f} s")
 
 
 if __name__ == "__main__":

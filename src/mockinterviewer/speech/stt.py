@@ -26,6 +26,7 @@ __all__ = ["Segment", "Transcriber", "Transcript", "Word", "build_prompt", "reso
 
 # Whisper drops "um" and "uh" unless its prompt shows them; fillers matter for delivery feedback.
 DISFLUENT_EXAMPLE = "Umm, let me think, like, hmm... Okay, uh, so"
+SEGMENT_PAD = 0.25  # seconds of silence kept around each speech region sent to the model
 
 
 @dataclass
@@ -154,19 +155,19 @@ class Transcriber:
             self._model = _load_model(resolve_model(s.stt_model), s.stt_compute_type, s.stt_threads)
         return self._model
 
-    def prompt_for(self, vocabulary: str) -> str | None:
-        if not vocabulary.strip():
-            return None
+    def prompt_for(self, vocabulary: str) -> str:
+        """The `initial_prompt` for an answer: the vocabulary's bounded prompt, or only the
+        disfluent example (which keeps "um" and "uh" in the transcript) when there is none."""
         model = self.load()
         tokenizer = getattr(model, "hf_tokenizer", None)
         counter = (lambda text: len(tokenizer.encode(" " + text).ids)) if tokenizer is not None else None
-        return build_prompt(vocabulary, self.settings.stt_prompt_tokens, counter)
+        return build_prompt(vocabulary, self.settings.stt_prompt_tokens, counter) or DISFLUENT_EXAMPLE
 
     def transcribe(self, samples: np.ndarray, vocabulary: str = "", *, segment: bool = True) -> Transcript:
         """Transcribe 16 kHz mono int16 `samples`, primed with `vocabulary` (may be empty)."""
         started = time.perf_counter()
         duration = samples.size / SAMPLE_RATE
-        regions = speech_regions(samples) if segment else [(0, samples.size)]
+        regions = speech_regions(samples, pad=SEGMENT_PAD) if segment else [(0, samples.size)]
         if not regions:
             return Transcript(text="", duration=duration, stt_ms=0)
         model = self.load()
@@ -180,19 +181,37 @@ class Transcriber:
             position += piece.size
         joined = to_float32(np.concatenate(pieces))
 
-        def original(t: float, *, is_end: bool = False) -> float:
-            for j_start, j_end, o_start in offsets:
-                if t < j_end or (is_end and t <= j_end):
-                    return o_start + max(0.0, t - j_start)
-            j_start, _j_end, o_start = offsets[-1]
-            return o_start + (t - j_start)
+        def region_of(t: float) -> int:
+            for i, (_j_start, j_end, _o_start) in enumerate(offsets):
+                if t < j_end:
+                    return i
+            return len(offsets) - 1
+
+        def original(t: float, region: int) -> float:
+            j_start, j_end, o_start = offsets[region]
+            return o_start + min(max(0.0, t - j_start), j_end - j_start)
+
+        def place(start: float, end: float) -> tuple[float, float]:
+            """A word's time in the recording. Whisper sometimes stretches a word across the joint
+            between two regions (over a pause that was cut out); keep it in the region holding
+            most of it, clamped to that region's speech (regions carry SEGMENT_PAD of silence)."""
+            first, last = region_of(start), region_of(max(start, end - 1e-3))
+            if first == last:
+                return original(start, first), original(end, first)
+            overlap = [min(end, offsets[i][1]) - max(start, offsets[i][0]) for i in range(first, last + 1)]
+            region = first + int(np.argmax(overlap))
+            j_start, j_end, _ = offsets[region]
+            pad = min(SEGMENT_PAD, (j_end - j_start) / 2)
+            lo, hi = j_start + (pad if region > first else 0.0), j_end - (pad if region < last else 0.0)
+            start, end = min(max(start, lo), hi), max(min(end, hi), lo)
+            return original(start, region), original(end, region)
 
         s = self.settings
         joined_seconds = joined.size / SAMPLE_RATE
         # The last speech frame, less the region padding: once a segment reaches it, stop asking
         # for more. Whisper would otherwise decode the few hundred ms after the last word as a
         # window of its own, which costs seconds and yields invented words.
-        speech_end = joined_seconds - 0.25
+        speech_end = joined_seconds - SEGMENT_PAD
         try:
             raw_segments, _info = model.transcribe(
                 joined,
@@ -202,7 +221,7 @@ class Transcriber:
                 word_timestamps=True,
                 condition_on_previous_text=True,
                 vad_filter=False,
-                max_new_tokens=min(200, int(5.5 * min(30.0, joined_seconds)) + 16),
+                max_new_tokens=min(200, int(8 * min(30.0, joined_seconds)) + 32),
             )
             segments: list[Segment] = []
             words: list[Word] = []
@@ -211,15 +230,14 @@ class Transcriber:
                 text = seg.text.strip()
                 invented = seg.no_speech_prob > 0.6 and seg.avg_logprob < -0.8
                 if text and not invented and re.search(r"\w", text):
-                    seg_words = [
-                        Word(round(original(w.start), 3), round(original(w.end, is_end=True), 3),
-                             w.word.strip(), round(float(w.probability), 3))
-                        for w in (seg.words or [])
-                        if w.word.strip()
-                    ]
+                    seg_words = []
+                    for w in seg.words or []:
+                        if w.word.strip():
+                            w_start, w_end = place(w.start, w.end)
+                            seg_words.append(Word(round(w_start, 3), round(w_end, 3), w.word.strip(),
+                                                  round(float(w.probability), 3)))
                     words.extend(seg_words)
-                    start = seg_words[0].start if seg_words else original(seg.start)
-                    end = seg_words[-1].end if seg_words else original(seg.end, is_end=True)
+                    start, end = (seg_words[0].start, seg_words[-1].end) if seg_words else place(seg.start, seg.end)
                     segments.append(Segment(round(start, 3), round(end, 3), text))
                 if done:
                     break
