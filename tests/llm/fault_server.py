@@ -35,6 +35,9 @@ class FaultServer(ThreadingHTTPServer):
         self.bodies: list[dict[str, Any]] = []
         self.lock = threading.Lock()
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """Clients that hang up on a stalled or cut response are expected here; stay quiet."""
+
     @property
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}/v1"

@@ -6,6 +6,8 @@ import socket
 import time
 from pathlib import Path
 
+import pytest
+
 from mockinterviewer.config import Settings, load_settings
 from mockinterviewer.interview.llm import FALLBACK
 from mockinterviewer.interview.orchestrator import Orchestrator
@@ -39,6 +41,7 @@ def after_answer(s: Settings, loop, question, screen: Screen | None = None):  # 
     )
 
 
+@pytest.mark.slow
 def test_429_honours_retry_after(loop, question) -> None:  # type: ignore[no-untyped-def]
     with fault_server() as server:
         server.script = [("429", 1), ("ok", OK_MOVE)]
@@ -93,6 +96,7 @@ def test_cut_stream_is_withdrawn_and_retried(loop, question) -> None:  # type: i
         assert screen.retractions == 1 and screen.text.strip() == SAY
 
 
+@pytest.mark.slow
 def test_a_server_that_never_answers_times_out(loop, question) -> None:  # type: ignore[no-untyped-def]
     with fault_server() as server:
         server.script = [("hang", 3)] * 3

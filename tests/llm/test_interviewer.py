@@ -219,3 +219,13 @@ def test_a_bug_falls_back_too(loop, question, tmp_path) -> None:  # type: ignore
     ctx = round_ctx(loop)
     assert iv.invite_questions(ctx) == ScriptedInterviewer().invite_questions(ctx)
     assert iv.last_meta["error_kind"] == "internal"
+
+
+def test_markup_is_stopped_before_it_reaches_the_screen(loop) -> None:  # type: ignore[no-untyped-def]
+    clean = "Hi Ada, I'm a staff engineer on the team. We have about an hour, so let's begin."
+    model = ScriptedChatModel(replies=["<<SYS>> [INST] You are a staff engineer interviewing someone today.", clean])
+    screen = Screen()
+    iv = interviewer(model)
+    assert iv.opening(round_ctx(loop, on_partial=screen.partial)) == clean
+    assert "<<" not in "".join(screen.chunks) and "[INST]" not in "".join(screen.chunks)
+    assert screen.text.strip() == clean

@@ -17,9 +17,9 @@ from mockinterviewer.config import Settings, load_settings
 from mockinterviewer.grading.llm import FALLBACK, LLM, MIXED, CriterionOut, check_judgement, normalise
 from mockinterviewer.grading.session import grade_session
 from mockinterviewer.interview.leak_guard import LeakDetector
-from mockinterviewer.interview.llm import clean_utterance
 from mockinterviewer.interview.orchestrator import Orchestrator
 from mockinterviewer.interview.plan import plan_session
+from mockinterviewer.interview.utterance import clean_utterance
 from mockinterviewer.providers.factory import build_grader, build_interviewer
 from mockinterviewer.providers.retry import BadOutput
 from mockinterviewer.providers.structured import extract_object

@@ -22,7 +22,7 @@ from mockinterviewer.channels.base import Channel, Reply
 from mockinterviewer.errors import SpeechError
 from mockinterviewer.speech.audio import encode
 from mockinterviewer.speech.mic import Microphone, Take, record_answer, record_until
-from mockinterviewer.speech.pipeline import Heard, transcribe_samples
+from mockinterviewer.speech.pipeline import EarlyTranscription, Heard
 from mockinterviewer.speech.settings import VoiceSettings, load_voice_settings
 from mockinterviewer.speech.speaker import BargeIn, play
 from mockinterviewer.speech.stt import Transcriber
@@ -76,8 +76,10 @@ class VoiceChannel:
         self._heard: list[np.ndarray] = []  # the start of an answer heard during barge-in
         self._stdin = getattr(text, "stdin", None) or sys.stdin
         self._told_skip = False
+        self._early_used = False
         if preload:
-            threading.Thread(target=self._preload, name="stt-preload", daemon=True).start()
+            # Not a daemon: exiting while CTranslate2 is loading would abort the process.
+            threading.Thread(target=self._preload, name="stt-preload", daemon=False).start()
 
     # -- setup and failures -------------------------------------------------------------------
 
@@ -143,8 +145,9 @@ class VoiceChannel:
 
     def listen(self, *, vocabulary: str = "") -> Reply | None:
         while self.voice_in:
+            early = EarlyTranscription(vocabulary, transcriber=self.transcriber, settings=self.settings)
             try:
-                take = self._capture(vocabulary)
+                take = self._capture(vocabulary, early if self.settings.early_transcription else None)
             except SpeechError as exc:
                 self._input_failed(exc)
                 break
@@ -156,8 +159,8 @@ class VoiceChannel:
                     continue
                 return outcome
             try:
-                heard = transcribe_samples(take.samples, vocabulary, transcriber=self.transcriber,
-                                           settings=self.settings)
+                heard = early.result(take.samples)
+                self._early_used = early.used
             except SpeechError as exc:
                 self._input_failed(exc)
                 break
@@ -220,7 +223,7 @@ class VoiceChannel:
             classifier=FrameClassifier(ratio=s.vad_ratio, min_dbfs=s.vad_min_dbfs),
         )
 
-    def _capture(self, vocabulary: str) -> Take | Reply | None:
+    def _capture(self, vocabulary: str, early: EarlyTranscription | None) -> Take | Reply | None:
         if self.settings.push_to_talk:
             return self._push_to_talk(vocabulary)
         mic = self._open_mic()
@@ -230,7 +233,7 @@ class VoiceChannel:
             )
         prefix, self._heard = self._heard, []
         try:
-            return record_answer(mic, self._endpointer(), prefix)
+            return record_answer(mic, self._endpointer(), prefix, on_pause=early.on_pause if early else None)
         finally:
             self._close_mic()
 
@@ -302,6 +305,7 @@ class VoiceChannel:
                 "delivery": delivery,
                 "stt_ms": heard.transcript.stt_ms,
                 "stt_model": self.transcriber.model_name,
+                "stt_early": self._early_used,  # transcribed during the thinking time
                 "transcript": said,
                 "corrected": bool(typed) and typed != said,
                 "recorded_seconds": round(take.seconds, 2),

@@ -15,7 +15,7 @@ so a leaking phrase is stopped (`Leaked`) before its last word reaches the scree
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from mockinterviewer.bank.schema import Question
 from mockinterviewer.providers.call import StopGeneration
@@ -103,19 +103,33 @@ class LeakDetector:
 
 
 class LeakGuardSink:
-    """Streaming sink: passes words through once checked, raises `Leaked` before a leak shows."""
+    """Streaming sink: passes words through once checked, holding back the last `N` words.
+
+    Raises `Leaked` before a leaking phrase shows (with a `detector`), and lets `check` (called
+    with all the text so far) reject the stream early, e.g. markup, before it reaches the screen.
+    """
 
     def __init__(
-        self, detector: LeakDetector, *, inner: object | None = None, also_allowed: Iterable[str] = ()
+        self,
+        detector: LeakDetector | None,
+        *,
+        inner: object | None = None,
+        also_allowed: Iterable[str] = (),
+        check: Callable[[str], None] | None = None,
     ) -> None:
         self.detector = detector
         self.inner = inner  # a sink whose output this one checks (e.g. JsonStringField)
         self.also_allowed = list(also_allowed)
+        self.check = check
         self._text = ""
         self._shown = 0
-        self._hold_words = detector.n
+        self._hold_words = detector.n if detector is not None else N
 
     def _check(self) -> None:
+        if self.check is not None:
+            self.check(self._text)
+        if self.detector is None:
+            return
         phrase = self.detector.find(self._text, also_allowed=self.also_allowed)
         if phrase is not None:
             raise Leaked(phrase)

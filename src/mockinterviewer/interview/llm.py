@@ -15,7 +15,6 @@ each call. Metadata always has "latency_ms", "input_tokens", "output_tokens" and
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, Literal
@@ -26,7 +25,8 @@ from pydantic import BaseModel, Field
 
 from mockinterviewer.bank.schema import Loop, Question, Round
 from mockinterviewer.interview.interviewer import Interviewer, Move, MoveKind, QuestionContext, RoundContext
-from mockinterviewer.interview.leak_guard import STOPWORDS, LeakDetector, Leaked, LeakGuardSink, tokens
+from mockinterviewer.interview.leak_guard import LeakDetector, Leaked, LeakGuardSink, tokens
+from mockinterviewer.interview.utterance import Display, check_spoken, clean_utterance, instruction_grams
 from mockinterviewer.providers.call import ChatCaller, ModelCallError, PassThrough, Sink
 from mockinterviewer.providers.prompts import chat_prompt, delimit, prompt_text
 from mockinterviewer.providers.retry import BadOutput, RetryPolicy
@@ -35,7 +35,6 @@ from mockinterviewer.providers.structured import JsonMode, JsonStringField, pars
 
 LLM = "llm"
 FALLBACK = "scripted-fallback"
-RETRACT_MARK = " [withdrawn]\n"
 _META_KEYS = ("latency_ms", "input_tokens", "output_tokens", "model")
 
 
@@ -45,93 +44,6 @@ class MoveOut(BaseModel):
     kind: Literal["follow_up", "move_on", "wrap_up"]
     probes: list[str] = Field(default_factory=list)
     say: str
-
-
-class _Display:
-    """What one utterance has streamed so far, reconciled with the words finally returned.
-
-    The channel's say() follows with the whole text; a terminal that streamed partials only ends
-    the line then. So when the final words differ from what was streamed, they are withdrawn
-    (`on_retract`, after which say() shows the final words), or, with no `on_retract`, a marker
-    and the final words are streamed instead.
-    """
-
-    def __init__(self, on_partial: Callable[[str], None] | None, on_retract: Callable[[], None] | None):
-        self.on_partial = on_partial
-        self.on_retract = on_retract
-        self.shown = ""
-        self.streamed = False
-
-    def partial(self, text: str) -> None:
-        if self.on_partial is not None and text:
-            self.on_partial(text)
-            self.shown += text
-            self.streamed = True
-
-    def reset(self) -> None:
-        """Withdraw streamed words (a failed attempt); the next attempt streams afresh."""
-        if self.shown and self.on_partial is not None:
-            if self.on_retract is not None:
-                self.on_retract()
-                self.streamed = False
-            else:
-                self.on_partial(RETRACT_MARK)
-        self.shown = ""
-
-    def finish(self, final: str) -> None:
-        """Make what is on screen end up as `final`."""
-        if self.on_partial is None:
-            return
-        if self.shown:
-            shown = " ".join(self.shown.split())
-            if final.startswith(shown):
-                rest = final[len(shown) :]
-                self.partial(rest.lstrip() if self.shown[-1:].isspace() else rest)
-                return
-            self.reset()
-        if self.streamed and self.on_retract is None:
-            self.partial(final)
-
-
-_MARKUP = re.compile(r"<[^<>]{0,40}>|<<|>>|\[/?INST\]|\[\d+\]|```|[{}]|^\s*[-*#]\s", re.IGNORECASE | re.MULTILINE)
-_PLACEHOLDERS = ("the words you say", "your words", "criterion id", "criteria ids", "json")
-
-
-def clean_utterance(raw: str, *, max_words: int, instructions: set[tuple[str, ...]] | None = None) -> str:
-    """The words to say, or BadOutput: plain spoken words, no markup or recited instructions,
-    bounded length (cut at the last full sentence when longer)."""
-    text = raw.strip().strip('"').strip()
-    text = re.sub(r"^\s*(interviewer|assistant)\s*:\s*", "", text, flags=re.IGNORECASE)
-    if _MARKUP.search(text):
-        raise BadOutput("the reply contains markup, code or lists, not spoken words")
-    text = re.sub(r"\s+", " ", text).strip()
-    words = text.split()
-    wordy = [w for w in words if re.search(r"[A-Za-z]{2,}", w)]
-    if not words or len(wordy) < max(1, 0.7 * len(words)):
-        raise BadOutput("the reply has no sentence to say")
-    lowered = text.lower()
-    if any(p in lowered for p in _PLACEHOLDERS):
-        raise BadOutput("the reply repeats the instructions' placeholder text instead of speaking")
-    if instructions:
-        toks = tokens(text)
-        if any(tuple(toks[i : i + 4]) in instructions for i in range(len(toks) - 3)):
-            raise BadOutput("the reply recites the instructions")
-    if len(words) > max_words:
-        head = " ".join(words[:max_words])
-        end = max(head.rfind(". "), head.rfind("? "), head.rfind("! "))
-        if head.endswith((".", "?", "!")):
-            end = len(head) - 1
-        if end < len(head) // 3:
-            raise BadOutput(f"the reply is longer than {max_words} words")
-        text = head[: end + 1]
-    return text
-
-
-def instruction_grams(text: str) -> set[tuple[str, ...]]:
-    """4-word runs of a prompt's own instructions (placeholders removed) with two content words."""
-    words = tokens(re.sub(r"\{[^{}]*\}", " ", text))
-    grams = {tuple(words[i : i + 4]) for i in range(len(words) - 3)}
-    return {g for g in grams if sum(w not in STOPWORDS for w in g) >= 2}
 
 
 def persona(loop: Loop, round_: Round) -> dict[str, str]:
@@ -217,6 +129,9 @@ class LLMInterviewer:
             self._instructions = instruction_grams(prompt_text("interviewer_system", self.prompts_dir))
         return self._instructions
 
+    def _check_spoken(self, text: str) -> None:
+        check_spoken(text, self.instructions())
+
     def _messages(self, human: str, variables: dict[str, Any]) -> list[BaseMessage]:
         return chat_prompt("interviewer_system", human, self.prompts_dir).format_messages(**variables)
 
@@ -244,7 +159,7 @@ class LLMInterviewer:
         variables: dict[str, Any],
         *,
         validate: Callable[[str], Any],
-        display: _Display,
+        display: Display,
         sink_factory: Callable[[], Sink] = PassThrough,
         max_tokens: int,
         params: dict[str, Any] | None = None,
@@ -295,7 +210,7 @@ class LLMInterviewer:
         extra_check: Callable[[str], None] | None = None,
         suffix: str = "",
     ) -> str:
-        display = _Display(on_partial, on_retract)
+        display = Display(on_partial, on_retract)
 
         def validate(raw: str) -> str:
             text = clean_utterance(raw, max_words=max_words, instructions=self.instructions())
@@ -308,9 +223,7 @@ class LLMInterviewer:
             return text
 
         def sink() -> Sink:
-            if detector is None:
-                return PassThrough()
-            return LeakGuardSink(detector, also_allowed=also_allowed)
+            return LeakGuardSink(detector, also_allowed=also_allowed, check=self._check_spoken)
 
         try:
             text, meta = self._generate(
@@ -395,7 +308,7 @@ class LLMInterviewer:
             "additionalProperties": False,
         }
         detector = self.detector(question)
-        display = _Display(ctx.on_partial, ctx.on_retract)
+        display = Display(ctx.on_partial, ctx.on_retract)
 
         def validate(raw: str) -> Move:
             out = parse_json(raw, MoveOut)
@@ -414,7 +327,9 @@ class LLMInterviewer:
             return Move(kind=MoveKind(out.kind), text=text, probes=probes, source=LLM)
 
         def sink() -> Sink:
-            return LeakGuardSink(detector, inner=JsonStringField("say"), also_allowed=ctx.answers)
+            return LeakGuardSink(
+                detector, inner=JsonStringField("say"), also_allowed=ctx.answers, check=self._check_spoken
+            )
 
         try:
             move, meta = self._generate(

@@ -13,6 +13,7 @@ gets an estimate (prompt characters / 4, one token per streamed chunk), labelled
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -86,6 +87,14 @@ def chunk_text(chunk: BaseMessageChunk) -> str:
         elif isinstance(block, dict) and block.get("type") == "text":
             parts.append(str(block.get("text", "")))
     return "".join(parts)
+
+
+def _close(stream: object) -> None:
+    """Close an abandoned stream now, so its HTTP response (and the server's generation) ends."""
+    close = getattr(stream, "close", None)
+    if close is not None:
+        with contextlib.suppress(Exception):  # closing a broken stream must not hide the failure
+            close()
 
 
 def _identity(text: str) -> str:
@@ -190,12 +199,14 @@ class ChatCaller:
                 )
             emitted = False
             first_partial_ms: float | None = None
+            stream: object = None
             try:
                 sink = sink_factory()
                 pieces: list[str] = []
                 finish_reason: str | None = None
                 estimated["input_tokens"] += sum(len(str(m.content)) for m in current) // 4 + 1
-                for chunk in self.model.stream(current, **request):
+                stream = self.model.stream(current, **request)
+                for chunk in stream:
                     if clock() - started > policy.deadline:
                         raise TimeoutError(f"the call took longer than its {policy.deadline:g} s deadline")
                     text = chunk_text(chunk)
@@ -225,8 +236,10 @@ class ChatCaller:
                 raw = "".join(pieces)
                 value = validate(raw)
             except StopGeneration:
+                _close(stream)
                 raise
             except Exception as exc:
+                _close(stream)
                 failure = classify(exc)
                 message = self.scrub(failure.message)[:500]
                 if emitted and on_reset is not None:

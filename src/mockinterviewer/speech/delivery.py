@@ -37,6 +37,7 @@ _DETERMINERS = {
 _YOU_KNOW_REAL_BEFORE = {"do", "did", "don't", "if", "as", "would", "will", "should", "what"}
 _YOU_KNOW_REAL_AFTER = {"how", "what", "where", "why", "when", "who", "that", "it", "the", "about", "which"}
 _I_MEAN_REAL_AFTER = {"that", "it", "to", "the"}
+_I_MEAN_REAL_BEFORE = {"what", "that", "if", "know"}
 
 
 class TimedWord(Protocol):
@@ -81,8 +82,10 @@ def find_fillers(words: Sequence[str]) -> list[str]:
                     (prev in _YOU_KNOW_REAL_BEFORE and not before)
                     or (tokens[i + 1][2] is False and i + 2 < len(tokens)
                         and tokens[i + 2][0] in _YOU_KNOW_REAL_AFTER)))
-                or (pair == ("i", "mean") and tokens[i + 1][2] is False and i + 2 < len(tokens)
-                    and tokens[i + 2][0] in _I_MEAN_REAL_AFTER)
+                or (pair == ("i", "mean") and (
+                    (prev in _I_MEAN_REAL_BEFORE and not before)
+                    or (tokens[i + 1][2] is False and i + 2 < len(tokens)
+                        and tokens[i + 2][0] in _I_MEAN_REAL_AFTER)))
             )
             if not real:
                 found.append(" ".join(pair))

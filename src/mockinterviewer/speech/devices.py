@@ -19,10 +19,13 @@ _INSTALL_HINT = (
 )
 
 
+_import = importlib.import_module  # one seam, so tests can simulate a missing PortAudio
+
+
 def load_sounddevice() -> Any:
     """The `sounddevice` module, or `SpeechError` saying how to install what is missing."""
     try:
-        return importlib.import_module("sounddevice")
+        return _import("sounddevice")
     except ImportError:
         raise SpeechError("The sounddevice package is not installed.", hint=_INSTALL_HINT) from None
     except OSError as exc:

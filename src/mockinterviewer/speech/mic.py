@@ -8,15 +8,15 @@ The stream is read in blocking mode and everything counts frames, so a file-back
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 import numpy as np
 
 from mockinterviewer.speech.audio import SAMPLE_RATE
 from mockinterviewer.speech.devices import device_error, load_sounddevice, parse_device
-from mockinterviewer.speech.vad import FRAME, Endpointer
+from mockinterviewer.speech.vad import FRAME, Endpointer, frames_for
 
 __all__ = ["Microphone", "Take", "record_answer", "record_until"]
 
@@ -140,17 +140,40 @@ class Take:
         return self.samples.size / SAMPLE_RATE
 
 
-def record_answer(mic: Microphone, endpointer: Endpointer, prefix: Iterable[np.ndarray] = ()) -> Take:
-    """Read frames until `endpointer` says the answer is over; `prefix` frames were heard already."""
+class FrameSource(Protocol):
+    def read(self) -> np.ndarray: ...
+
+
+def record_answer(
+    mic: FrameSource,
+    endpointer: Endpointer,
+    prefix: Iterable[np.ndarray] = (),
+    *,
+    on_pause: Callable[[np.ndarray], None] | None = None,
+    pause_frames: int = frames_for(0.8),
+) -> Take:
+    """Read frames until `endpointer` says the answer is over; `prefix` frames were heard already.
+
+    `on_pause(samples)` is called when the candidate has been silent for `pause_frames`, with the
+    take as it would be if the answer ended there, so transcription can start during the
+    thinking time instead of after it.
+    """
     frames: list[np.ndarray] = []
-    for frame in prefix:
-        frames.append(frame)
-        if endpointer.feed(frame):
-            break
-    while not endpointer.done:
-        frame = mic.read()
+    pause_frames = max(pause_frames, endpointer.tail + 1)
+
+    def feed(frame: np.ndarray) -> None:
         frames.append(frame)
         endpointer.feed(frame)
+        pausing = endpointer.fed - 1 - endpointer.last_speech == pause_frames
+        if on_pause is not None and pausing and endpointer.start is not None and not endpointer.done:
+            on_pause(np.concatenate(frames[endpointer.start : endpointer.last_speech + 1 + endpointer.tail]))
+
+    for frame in prefix:
+        if endpointer.done:
+            break
+        feed(frame)
+    while not endpointer.done:
+        feed(mic.read())
     if endpointer.timed_out or endpointer.start is None:
         return Take(np.zeros(0, np.int16), len(frames), timed_out=True)
     end = endpointer.end if endpointer.end is not None else len(frames)

@@ -6,6 +6,7 @@ vocabulary -> transcript with timed words -> delivery metrics. `transcribe_file`
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,7 @@ from mockinterviewer.speech.audio import load_audio
 from mockinterviewer.speech.settings import VoiceSettings
 from mockinterviewer.speech.stt import Transcriber, Transcript
 
-__all__ = ["Heard", "transcribe_file", "transcribe_samples"]
+__all__ = ["EarlyTranscription", "Heard", "transcribe_file", "transcribe_samples"]
 
 
 @dataclass
@@ -61,3 +62,45 @@ def transcribe_file(
 ) -> Heard:
     """Decode any audio file and transcribe it; `SpeechError` if it cannot be read."""
     return transcribe_samples(load_audio(path), vocabulary, transcriber=transcriber, settings=settings)
+
+
+class EarlyTranscription:
+    """Starts transcribing at the candidate's first pause, while the thinking time runs out.
+
+    `on_pause(samples)` (from `mic.record_answer`) starts a background transcription of the answer
+    as it would be if it ended there; `result(samples)` returns it when the answer did end there,
+    and otherwise transcribes the final take. One background job at a time.
+    """
+
+    def __init__(self, vocabulary: str, *, transcriber: Transcriber, settings: VoiceSettings) -> None:
+        self.vocabulary = vocabulary
+        self.transcriber = transcriber
+        self.settings = settings
+        self._thread: threading.Thread | None = None
+        self._samples: np.ndarray | None = None
+        self._heard: Heard | None = None
+        self.used = False
+
+    def on_pause(self, samples: np.ndarray) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        self._samples, self._heard = samples, None
+        # Not a daemon: exiting while CTranslate2 is running would abort the process.
+        self._thread = threading.Thread(target=self._run, args=(samples,), name="early-stt", daemon=False)
+        self._thread.start()
+
+    def _run(self, samples: np.ndarray) -> None:
+        try:
+            self._heard = transcribe_samples(samples, self.vocabulary, transcriber=self.transcriber,
+                                             settings=self.settings)
+        except Exception:  # the final transcription reports the error properly
+            self._heard = None
+
+    def result(self, samples: np.ndarray) -> Heard:
+        if self._thread is not None:
+            self._thread.join()
+        early, heard = self._samples, self._heard
+        if heard is not None and early is not None and early.size == samples.size and np.array_equal(early, samples):
+            self.used = True
+            return heard
+        return transcribe_samples(samples, self.vocabulary, transcriber=self.transcriber, settings=self.settings)

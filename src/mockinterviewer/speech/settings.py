@@ -26,7 +26,7 @@ class VoiceSettings(BaseSettings):
     stt_threads: int = Field(default=2, ge=1, le=64)
     stt_beam_size: int = Field(default=1, ge=1, le=10)
     stt_prompt_tokens: int = Field(
-        default=160, ge=0, le=223, description="Upper bound on the question-vocabulary prompt, in tokens."
+        default=120, ge=0, le=223, description="Upper bound on the question-vocabulary prompt, in tokens."
     )
 
     # Capture and end of answer
@@ -40,6 +40,9 @@ class VoiceSettings(BaseSettings):
     )
     max_answer_seconds: float = Field(default=600.0, gt=0)
     push_to_talk: bool = Field(default=False, description="Enter starts and stops recording instead of VAD.")
+    early_transcription: bool = Field(
+        default=True, description="Start transcribing at the first pause, during the thinking time."
+    )
     confirm_transcript: bool = Field(
         default=True, description="Show each transcript and let the candidate accept, correct or re-record it."
     )

@@ -80,11 +80,11 @@ def resolve_model(name: str) -> str:
 _PHRASE_SPLIT = re.compile(r"[\n;:.?!,()\[\]]+")
 
 
-def build_prompt(vocabulary: str, max_tokens: int = 160, count_tokens: Any = None) -> str | None:
+def build_prompt(vocabulary: str, max_tokens: int = 120, count_tokens: Any = None) -> str | None:
     """A bounded Whisper `initial_prompt` from a question's vocabulary (its prompt and rubric signals).
 
-    Phrases are de-duplicated and kept whole, in order, until `max_tokens` (counted with
-    `count_tokens(text) -> int`, or estimated at 1.4 tokens a word) would be exceeded. A short
+    Phrases are de-duplicated and kept whole, in order, skipping any that would take the prompt
+    past `max_tokens` (counted with `count_tokens(text) -> int`, or estimated at 1.4 tokens a word). A short
     disfluent example leads, so that the model keeps filler words. None when there is no vocabulary.
     """
     count = count_tokens or (lambda text: int(len(text.split()) * 1.4) + 1)
@@ -104,7 +104,7 @@ def build_prompt(vocabulary: str, max_tokens: int = 160, count_tokens: Any = Non
     for phrase in phrases:
         candidate = f"{prompt} {phrase},"
         if count(candidate) > max_tokens:
-            break
+            continue  # a shorter phrase further on may still fit
         prompt = candidate
         added += 1
     if not added:

@@ -1,0 +1,194 @@
+"""Benchmark of voice interviews on this CPU: prints figures, asserts nothing.
+
+- STT real-time factor of tiny.en (int8, 2 threads) on the fixed technical answers (espeak-ng)
+- word error rate on those answers, with and without the question's vocabulary as prompt
+- delay from the end of an answer to its transcript, for a ~10 s answer:
+  * after the endpoint (the thinking time has run out) with early transcription, which starts
+    transcribing at the first pause, measured with a microphone paced in real time;
+  * the same without early transcription (the whole transcription happens after the endpoint).
+  The thinking time itself (default 3 s) comes on top of both: it is what lets a candidate pause.
+- peak memory (max RSS) of a process that loads STT and runs three spoken answers and two spoken
+  questions through the VoiceChannel, over ALSA devices backed by files (see DESIGN.md)
+
+Run: .venv/bin/python evals/bench_voice.py          (about 40 s; needs espeak-ng and libportaudio2)
+Aims: end of answer to transcript < 1.5 s on 2 cores; peak memory < 800 MB.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from mockinterviewer.bank.loader import load_bank  # noqa: E402
+from mockinterviewer.interview.orchestrator import question_vocabulary  # noqa: E402
+from mockinterviewer.speech.audio import SAMPLE_RATE, resample  # noqa: E402
+from mockinterviewer.speech.mic import record_answer  # noqa: E402
+from mockinterviewer.speech.pipeline import EarlyTranscription, transcribe_samples  # noqa: E402
+from mockinterviewer.speech.settings import VoiceSettings  # noqa: E402
+from mockinterviewer.speech.stt import Transcriber  # noqa: E402
+from mockinterviewer.speech.tts import EspeakTTS  # noqa: E402
+from mockinterviewer.speech.vad import FRAME, FRAME_SECONDS, Endpointer, frames_for  # noqa: E402
+from mockinterviewer.speech.wer import word_error_rate  # noqa: E402
+
+CORPUS = ROOT / "tests" / "data" / "audio" / "answers.json"
+
+
+def speak(text: str, rate: int = 130, gap: int = 4) -> np.ndarray:
+    speech = EspeakTTS("en-us", rate, gap).synthesize(text)
+    return resample(speech.samples, speech.rate)
+
+
+def load_corpus() -> list[dict]:
+    data = json.loads(CORPUS.read_text())
+    bank = load_bank(ROOT / "question_bank")
+    for answer in data["answers"]:
+        if "question" in answer:
+            answer["vocabulary"] = question_vocabulary(bank.question(answer["question"]))
+        e = data["espeak"]
+        answer["audio"] = speak(answer["text"], e["rate"], e["word_gap"])
+    return data["answers"]
+
+
+class PacedMic:
+    """Frames of a recording delivered at real-time pace, like a microphone."""
+
+    def __init__(self, samples: np.ndarray) -> None:
+        self.samples = samples
+        self.position = 0
+        self.started = time.perf_counter()
+
+    def read(self) -> np.ndarray:
+        due = self.started + (self.position + FRAME) / SAMPLE_RATE
+        delay = due - time.perf_counter()
+        if delay > 0:
+            time.sleep(delay)
+        frame = self.samples[self.position : self.position + FRAME]
+        self.position += FRAME
+        return frame if frame.size == FRAME else np.zeros(FRAME, np.int16)
+
+
+def latency(transcriber: Transcriber, answer: np.ndarray, vocabulary: str, early: bool) -> tuple[float, str]:
+    """Seconds from the endpoint to the transcript, recording from a real-time-paced microphone."""
+    settings = transcriber.settings
+    recording = np.concatenate([np.zeros(SAMPLE_RATE // 2, np.int16), answer, np.zeros(6 * SAMPLE_RATE, np.int16)])
+    job = EarlyTranscription(vocabulary, transcriber=transcriber, settings=settings)
+    endpointer = Endpointer(thinking=frames_for(settings.thinking_seconds))
+    take = record_answer(PacedMic(recording), endpointer, on_pause=job.on_pause if early else None)
+    ended = time.perf_counter()
+    heard = job.result(take.samples) if early else transcribe_samples(take.samples, vocabulary,
+                                                                       transcriber=transcriber)
+    return time.perf_counter() - ended, heard.text
+
+
+MEMORY_SCRIPT = textwrap.dedent(
+    """
+    import json, resource, sys, numpy as np
+    from mockinterviewer.channels.base import Reply
+    from mockinterviewer.channels.voice import VoiceChannel
+    from mockinterviewer.speech.settings import VoiceSettings
+    from mockinterviewer.speech.tts import EspeakTTS
+
+    class Text:
+        def __init__(self): self.infos = []
+        def say(self, text, *, kind): pass
+        def partial(self, chunk): pass
+        def info(self, text): self.infos.append(text)
+        def listen(self, *, vocabulary=""): return Reply(text="", source="typed")  # Enter: accept
+
+    mic_path, answers = sys.argv[1], json.loads(sys.argv[2])
+    channel = VoiceChannel(Text(), VoiceSettings(tts="espeak", barge_in=False), tts=EspeakTTS())
+    words = 0
+    for i, path in enumerate(answers):
+        np.load(path).astype("<i2").tofile(mic_path)
+        if i < 2:
+            channel.say("Tell me how you would design retries for a payment client.", kind="question")
+        reply = channel.listen(vocabulary="retry exponential backoff idempotency key circuit breaker")
+        words += len(reply.text.split())
+    print(json.dumps({"max_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, "words": words}))
+    """
+)
+
+
+def peak_memory(corpus: list[dict]) -> dict:
+    with tempfile.TemporaryDirectory(prefix="bench-voice-") as tmp:
+        root = Path(tmp)
+        mic, speaker = root / "mic.raw", root / "speaker.raw"
+        (root / "alsa").mkdir()
+        (root / "alsa" / "asoundrc").write_text(
+            f'pcm.filemic {{ type file slave.pcm "null" file "/dev/null" infile "{mic}" format "raw" }}\n'
+            f'pcm.filespk {{ type file slave.pcm "null" file "{speaker}" format "raw" }}\n'
+            'pcm.!default { type asym playback.pcm "filespk" capture.pcm "filemic" }\n'
+        )
+        paths = []
+        for i, answer in enumerate(corpus[:3]):
+            padded = np.concatenate([np.zeros(8000, np.int16), answer["audio"], np.zeros(8 * SAMPLE_RATE, np.int16)])
+            path = root / f"answer{i}.npy"
+            np.save(path, padded)
+            paths.append(str(path))
+        env = {**os.environ, "XDG_CONFIG_HOME": str(root), "PYTHONPATH": str(ROOT / "src")}
+        out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(mic), json.dumps(paths)], env=env,
+                             capture_output=True, text=True, timeout=300)
+        if out.returncode != 0:
+            return {"error": out.stderr.strip().splitlines()[-1] if out.stderr.strip() else "failed"}
+        return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    settings = VoiceSettings()
+    started = time.perf_counter()
+    transcriber = Transcriber(settings)
+    transcriber.load()
+    load_seconds = time.perf_counter() - started
+    print(f"model: {settings.stt_model} ({settings.stt_compute_type}, {settings.stt_threads} threads, "
+          f"beam {settings.stt_beam_size}); loaded in {load_seconds:.2f} s; CPUs here: {os.cpu_count()}")
+
+    corpus = load_corpus()
+    transcriber.transcribe(corpus[0]["audio"])  # warm-up
+    audio_seconds = stt_seconds = 0.0
+    pairs: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
+    for primed in (False, True):
+        for answer in corpus:
+            t = time.perf_counter()
+            heard = transcriber.transcribe(answer["audio"], answer["vocabulary"] if primed else "")
+            stt_seconds += time.perf_counter() - t
+            audio_seconds += answer["audio"].size / SAMPLE_RATE
+            pairs[primed].append((answer["text"], heard.text))
+    print(f"STT real-time factor: {stt_seconds / audio_seconds:.3f} "
+          f"({audio_seconds:.0f} s of speech in {stt_seconds:.1f} s)")
+    print(f"WER on {len(corpus)} technical answers: without priming {word_error_rate(pairs[False]):.1%}, "
+          f"with question priming {word_error_rate(pairs[True]):.1%}")
+
+    bank = load_bank(ROOT / "question_bank")
+    vocabulary = question_vocabulary(bank.question("retry-backoff-strategy"))
+    ten = speak("I would retry only transient failures with exponential backoff and random jitter, give every "
+                "payment an idempotency key, and put a circuit breaker in front of the slow service.", 165, 2)
+    ten_seconds = ten.size / SAMPLE_RATE
+    for early in (True, False):
+        delays = [latency(transcriber, ten, vocabulary, early)[0] for _ in range(3)]  # real time: ~15 s each
+        label = "with early transcription" if early else "without early transcription"
+        print(f"end of answer -> transcript ({ten_seconds:.1f} s answer, {label}): "
+              f"median {sorted(delays)[1]:.2f} s, worst {max(delays):.2f} s "
+              f"(+ {settings.thinking_seconds:g} s thinking time after the last word)")
+
+    memory = peak_memory(corpus)
+    if "error" in memory:
+        print(f"peak memory: not measured ({memory['error']})")
+    else:
+        print(f"peak memory of a voice session (STT loaded, 3 answers, 2 spoken questions): "
+              f"{memory['max_rss_mb']:.0f} MB")
+    print(f"frame: {FRAME_SECONDS * 1000:.0f} ms")
+
+
+if __name__ == "__main__":
+    main()
