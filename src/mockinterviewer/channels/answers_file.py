@@ -46,6 +46,9 @@ class AnswersChannel:
     def partial(self, chunk: str) -> None:
         self.display.partial(chunk)
 
+    def retract(self) -> None:
+        self.display.retract()
+
     def info(self, text: str) -> None:
         self.display.info(text)
 

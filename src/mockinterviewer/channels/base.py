@@ -31,6 +31,10 @@ class Channel(Protocol):
         """Show words of an utterance still being produced (streaming); `say` follows with the whole."""
         ...
 
+    def retract(self) -> None:
+        """Withdraw the words streamed so far by `partial` (they failed a check); more may follow."""
+        ...
+
     def info(self, text: str) -> None:
         """A message from the program, not the interviewer (time left, saved, errors)."""
         ...

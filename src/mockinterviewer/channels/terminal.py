@@ -73,6 +73,11 @@ class TerminalChannel:
             self._streaming = True
         self.console.print(escape(chunk), end="", style="cyan")
 
+    def retract(self) -> None:
+        if self._streaming:
+            self.console.print(" [withdrawn]", style="dim", markup=False)
+            self._streaming = False
+
     def info(self, text: str) -> None:
         self.console.print(f"[dim]{escape(text)}[/]")
 

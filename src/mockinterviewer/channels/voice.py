@@ -155,7 +155,7 @@ class VoiceChannel:
                 return take
             if take.samples.size == 0 or take.timed_out:
                 outcome = self._ask_again("I did not hear anything.")
-                if outcome == RETRY:
+                if isinstance(outcome, str):  # RETRY
                     continue
                 return outcome
             try:
@@ -166,11 +166,11 @@ class VoiceChannel:
                 break
             if not heard.text:
                 outcome = self._ask_again("I heard sound but could not make out any words (background noise?).")
-                if outcome == RETRY:
+                if isinstance(outcome, str):  # RETRY
                     continue
                 return outcome
             reply = self._confirm(heard, take, vocabulary)
-            if reply == RETRY:
+            if isinstance(reply, str):  # RETRY
                 continue
             return reply
         return self.text.listen(vocabulary=vocabulary)

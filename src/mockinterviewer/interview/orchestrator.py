@@ -99,6 +99,16 @@ class Orchestrator:
     def _say(self, kind: TurnKind, text: str, **kwargs: Any) -> Turn:
         return self._record(Speaker.INTERVIEWER, kind, text, **kwargs)
 
+    def _say_from_interviewer(self, kind: TurnKind, text: str, **kwargs: Any) -> Turn:
+        """Record words the interviewer produced, with who produced them and the call's metadata."""
+        meta = dict(getattr(self.interviewer, "last_meta", None) or {})
+        return self._say(kind, text, source=self.interviewer.name, meta=meta, **kwargs)
+
+    def _retract(self) -> None:
+        retract = getattr(self.channel, "retract", None)
+        if retract is not None:
+            retract()
+
     # contexts ----------------------------------------------------------------------------------
 
     def _round_ctx(self, candidate_question: str | None = None) -> RoundContext:
@@ -110,6 +120,7 @@ class Orchestrator:
             questions_in_round=len(self.state.planned_questions),
             candidate_question=candidate_question,
             on_partial=self.channel.partial,
+            on_retract=self._retract,
         )
 
     def _question_ctx(self) -> QuestionContext:
@@ -140,6 +151,7 @@ class Orchestrator:
             questions_in_round=len(state.planned_questions),
             transcript=transcript,
             on_partial=self.channel.partial,
+            on_retract=self._retract,
         )
 
     # the loop ----------------------------------------------------------------------------------
@@ -182,25 +194,23 @@ class Orchestrator:
         """Take one step; False when the session must stop (input ended or /quit)."""
         step = self.state.step
         if step is Step.OPEN_ROUND:
-            self._say(TurnKind.OPENING, self.interviewer.opening(self._round_ctx()), source=self.interviewer.name)
+            self._say_from_interviewer(TurnKind.OPENING, self.interviewer.opening(self._round_ctx()))
         elif step is Step.ASK_QUESTION:
             ctx = self._question_ctx()
-            self._say(TurnKind.QUESTION, self._ask_text(ctx), question_id=ctx.question.id,
-                      source=self.interviewer.name)
+            self._say_from_interviewer(TurnKind.QUESTION, self._ask_text(ctx), question_id=ctx.question.id)
         elif step is Step.LISTEN_ANSWER:
             return self._listen_answer()
         elif step is Step.DECIDE:
             self._decide()
         elif step is Step.INVITE_QUESTIONS:
-            self._say(TurnKind.INVITE_QUESTIONS, self.interviewer.invite_questions(self._round_ctx()),
-                      source=self.interviewer.name)
+            self._say_from_interviewer(TurnKind.INVITE_QUESTIONS, self.interviewer.invite_questions(self._round_ctx()))
         elif step is Step.LISTEN_CANDIDATE_QUESTION:
             return self._listen_candidate_question()
         elif step is Step.REPLY:
             asked = next(t.text for t in reversed(self.session.turns) if t.kind is TurnKind.CANDIDATE_QUESTION)
-            self._say(TurnKind.REPLY, self.interviewer.reply(self._round_ctx(asked)), source=self.interviewer.name)
+            self._say_from_interviewer(TurnKind.REPLY, self.interviewer.reply(self._round_ctx(asked)))
         elif step is Step.CLOSE_ROUND:
-            self._say(TurnKind.CLOSING, self.interviewer.closing(self._round_ctx()), source=self.interviewer.name)
+            self._say_from_interviewer(TurnKind.CLOSING, self.interviewer.closing(self._round_ctx()))
         return True
 
     def _ask_text(self, ctx: QuestionContext) -> str:

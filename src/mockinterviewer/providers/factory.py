@@ -8,13 +8,15 @@ model and server (never a key) or says why it is offline, for the start of an in
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from mockinterviewer.config import Settings
 from mockinterviewer.errors import ModelError
 from mockinterviewer.grading.base import Grader
 from mockinterviewer.interview.interviewer import Interviewer
-from mockinterviewer.providers.chat import build_caller, endpoint_label
-from mockinterviewer.providers.retry import Breaker
-from mockinterviewer.providers.structured import resolve_json_mode
+
+if TYPE_CHECKING:  # the model clients are imported only when a model is used: offline start-up stays fast
+    from mockinterviewer.providers.retry import Breaker
 
 HOW_TO_CONFIGURE = (
     "Set OPENAI_API_KEY (OpenAI) or OPENAI_BASE_URL (any OpenAI-compatible server, e.g. "
@@ -44,6 +46,8 @@ def build_interviewer(settings: Settings) -> tuple[Interviewer, str]:
     if not use_llm(settings):
         return ScriptedInterviewer(), f"Interviewer: offline scripted ({_offline_reason(settings)})"
     from mockinterviewer.interview.llm import LLMInterviewer
+    from mockinterviewer.providers.chat import build_caller, endpoint_label
+    from mockinterviewer.providers.structured import resolve_json_mode
 
     interviewer = LLMInterviewer(
         build_caller(settings),
@@ -61,6 +65,8 @@ def build_grader(settings: Settings, *, breaker: Breaker | None = None) -> tuple
     if not use_llm(settings):
         return RubricGrader(), f"Grader: offline rubric ({_offline_reason(settings)})"
     from mockinterviewer.grading.llm import LLMGrader
+    from mockinterviewer.providers.chat import build_caller, endpoint_label
+    from mockinterviewer.providers.structured import resolve_json_mode
 
     grader = LLMGrader(
         build_caller(settings, temperature=0.0, breaker=breaker),
