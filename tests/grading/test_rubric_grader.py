@@ -265,3 +265,13 @@ def test_non_answers_on_every_follow_up_still_score_zero(bank) -> None:  # type:
     for question in bank.questions.values():
         grade = grader.grade(question, ["I don't know.", "I don't know.", "No idea, sorry."])
         assert grade.score == 0 and not grade.gradable, question.id
+
+
+def test_one_shared_word_is_a_mention_not_a_treatment(bank) -> None:  # type: ignore[no-untyped-def]
+    """An answer about something else that shares one rubric word earns at most the lowest level."""
+    from mockinterviewer.grading.rubric import RubricGrader
+
+    question = bank.question("kafka-exactly-once-ordering-replay")
+    grade = RubricGrader().grade(question, ["We should send an idempotency key with every request to be safe."])
+    ordering = next(c for c in grade.criteria if c.id == "ordering")
+    assert ordering.score <= 1.0

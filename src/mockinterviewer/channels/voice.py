@@ -196,7 +196,7 @@ class VoiceChannel:
             try:
                 mic = self._open_mic()
                 mic.flush()
-                barge = BargeIn(ratio=self.settings.vad_ratio)
+                barge = BargeIn(ratio=self.settings.barge_in_ratio)
             except SpeechError as exc:
                 self._input_failed(exc)
                 mic = None
@@ -274,6 +274,8 @@ class VoiceChannel:
 
     def _confirm(self, heard: Heard, take: Take, vocabulary: str) -> Reply | str | None:
         said = heard.text
+        if take.truncated:
+            self.text.info(f"(Recording stopped at the {self.settings.max_answer_seconds:g} s limit.)")
         if self.settings.confirm_transcript:
             self.text.info(f"You said: {said}")
             self.text.info(f"Press Enter to accept, type a correction, or {RETRY} to record again.")

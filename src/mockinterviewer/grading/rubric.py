@@ -45,6 +45,9 @@ GENERIC_WEIGHT = 0.5  # weight of a vague word (use, make, way, thing ...)
 SHARED_PENALTY = 0.5  # a stem used by k criteria weighs 1 / (1 + SHARED_PENALTY * (k - 1))
 DISTINCT_SHARE = 0.4  # with 3+ criteria, a stem used by more than this share of them is not distinctive
 MAX_QUOTES = 3
+RICH_CRITERION_TERMS = 8  # a criterion described by this many rubric words needs more than one of them
+MIN_STEMS = 2  # distinct rubric words an answer must use before a criterion can pass its lowest level
+SINGLE_TERM_CAP = 0.25  # the most a criterion evidenced by a single rubric word can earn, as a share of the scale
 BARE_CAP = 0.25  # the most a bare keyword list can earn, as a share of the scale
 STRONG_SHARE = 0.75  # a criterion at or above this share of the scale is a strength
 COVERED_SHARE = 0.5  # ... at or above this share it counts as covered for follow-ups
@@ -228,6 +231,7 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int) -> _Match:
     matched: list[str] = []
     missing: list[str] = []
     anchored = False
+    stems_found: set[str] = set()
     for term_set in crit.sets:
         total = term_set.total
         got = 0.0
@@ -236,6 +240,7 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int) -> _Match:
             if m <= 0 or stem is None:
                 continue
             anchored = anchored or (m >= 0.8 and term in crit.distinctive)
+            stems_found.add(stem)
             got += weight * m
             for unit in answer.vocab[stem]:
                 contributions[unit] = contributions.get(unit, 0.0) + weight * m * term_set.share / total
@@ -250,6 +255,9 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int) -> _Match:
     bare = bool(ranked) and all(answer.units[u].bare for u, _ in ranked)
     if level > 0 and bare:
         level = min(level, BARE_CAP * scale_max)  # keywords only: "names it without explaining it"
+    vocabulary = {t for ts in crit.sets for t in ts.weights}
+    if level > 0 and len(stems_found) < MIN_STEMS and len(vocabulary) >= RICH_CRITERION_TERMS:
+        level = min(level, SINGLE_TERM_CAP * scale_max)  # one word in common is a mention, not a treatment
     quotes: list[str] = []
     if level > 0 and ranked:
         top = ranked[0][1]
@@ -280,7 +288,7 @@ def covered_criteria(question: Question, answers: list[str]) -> dict[str, list[s
 
 
 def _anchor(criterion: Criterion, level: float) -> tuple[int, str]:
-    reached = math.floor(level + 1e-9)
+    reached = math.floor(_round(level) + 1e-9)  # the anchor of the score as shown
     return reached, criterion.anchors.get(reached, "")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import wave
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -122,18 +123,18 @@ def encode(samples: np.ndarray, fmt: str = "ogg", rate: int = SAMPLE_RATE) -> by
         codec = "opus"
     buffer = io.BytesIO()
     with av.open(buffer, mode="w", format=fmt) as container:
-        stream = container.add_stream(codec, rate=out_rate)
-        stream.layout = "mono"  # type: ignore[union-attr]
+        stream: Any = container.add_stream(codec, rate=out_rate)  # an audio stream
+        stream.layout = "mono"
         if fmt == "ogg":
-            stream.bit_rate = 24_000  # type: ignore[union-attr]
+            stream.bit_rate = 24_000
         resampler = av.AudioResampler(format=sample_fmt, layout="mono", rate=out_rate)
         frame = av.AudioFrame.from_ndarray(to_int16(samples).reshape(1, -1), format="s16", layout="mono")
         frame.sample_rate = rate
         frames = list(resampler.resample(frame)) + list(resampler.resample(None))
         for f in frames:
             f.pts = None
-            for packet in stream.encode(f):  # type: ignore[union-attr]
+            for packet in stream.encode(f):
                 container.mux(packet)
-        for packet in stream.encode(None):  # type: ignore[union-attr]
+        for packet in stream.encode(None):
             container.mux(packet)
     return buffer.getvalue()

@@ -58,6 +58,9 @@ class VoiceSettings(BaseSettings):
     openai_tts_model: str = "gpt-4o-mini-tts"
     openai_tts_voice: str = "alloy"
     barge_in: bool = Field(default=True, description="Stop speaking when the microphone hears the candidate.")
+    barge_in_ratio: float = Field(
+        default=2.0, gt=1, description="How much louder than the expected echo the candidate must be to barge in."
+    )
 
     # Delivery analysis and storage
     long_pause_seconds: float = Field(default=2.0, gt=0)

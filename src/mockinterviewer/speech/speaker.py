@@ -24,34 +24,41 @@ __all__ = ["BargeIn", "Playback", "play"]
 class BargeIn:
     """Decides from microphone frames, heard while playing, that the candidate has started talking.
 
-    A frame counts when it is `ratio` times louder than the noise floor plus the expected echo
-    (the echo coupling learned over the first `calibration` frames times what is playing now);
-    `onset` such frames in a row start the candidate's turn.
+    The echo of the interviewer's voice follows what is played, late and smeared, so it is
+    compared with the loudest recent output (`echo_window` frames). The first `calibration`
+    frames learn how loud the echo is relative to that (its coupling); after that a frame counts
+    as the candidate when it is `ratio` times louder than the noise floor plus the expected echo,
+    and `onset` such frames in a row start the candidate's turn.
     """
 
-    ratio: float = 4.0
+    ratio: float = 2.0
     min_dbfs: float = -45.0
     calibration: int = frames_for(1.0)
-    onset: int = frames_for(0.2)
+    onset: int = frames_for(0.15)
+    echo_window: int = frames_for(0.4)
     classifier: FrameClassifier = field(default_factory=FrameClassifier)
     frames: list[np.ndarray] = field(default_factory=list)
     start: int | None = None
     _couplings: list[float] = field(default_factory=list)
+    _played: list[float] = field(default_factory=list)
     _run: int = 0
 
     def feed(self, frame: np.ndarray, playing_power: float) -> bool:
-        """One microphone frame and the power of the audio playing at about that time."""
+        """One microphone frame and the power of the audio played at about that time."""
         index = len(self.frames)
         self.frames.append(frame)
+        self._played.append(playing_power)
+        del self._played[: -self.echo_window]
+        envelope = max(self._played)
         power = frame_power(frame)
         self.classifier.is_speech(frame)  # keeps the noise floor current
         floor = self.classifier.floor or 0.0
         if index < self.calibration:
-            if playing_power > 1e-6:
-                self._couplings.append(power / playing_power)
+            if envelope > 1e-6:
+                self._couplings.append(power / envelope)
             return False
         coupling = float(np.percentile(self._couplings, 90)) if self._couplings else 0.0
-        expected = floor + coupling * playing_power
+        expected = floor + coupling * envelope
         loud = power > max(self.ratio * expected, 10 ** (self.min_dbfs / 10))
         self._run = self._run + 1 if loud else 0
         if self._run >= self.onset and self.start is None:

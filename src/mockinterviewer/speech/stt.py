@@ -176,8 +176,8 @@ class Transcriber:
         pieces = [samples[s:e] for s, e in regions]
         offsets: list[tuple[float, float, float]] = []  # (joined start, joined end, original start)
         position = 0
-        for (start, _end), piece in zip(regions, pieces, strict=True):
-            offsets.append((position / SAMPLE_RATE, (position + piece.size) / SAMPLE_RATE, start / SAMPLE_RATE))
+        for (region_start, _end), piece in zip(regions, pieces, strict=True):
+            offsets.append((position / SAMPLE_RATE, (position + piece.size) / SAMPLE_RATE, region_start / SAMPLE_RATE))
             position += piece.size
         joined = to_float32(np.concatenate(pieces))
 
