@@ -150,3 +150,25 @@ def test_interrupt_marks_unfinished(bank, tmp_path: Path) -> None:  # type: igno
         resumed.run()
     assert store.load_session("s1").status is SessionStatus.UNFINISHED
     assert all(t.speaker in (Speaker.CANDIDATE, Speaker.INTERVIEWER) for t in store.load_session("s1").turns)
+
+
+class FailingModelInterviewer(ScriptedInterviewer):
+    """Stands in for an LLM interviewer whose model failed: every turn is the scripted fallback."""
+
+    name = "scripted-fallback"
+    last_meta = {"error_kind": "timeout", "latency_ms": 30000.0}
+
+
+def test_fallback_turns_are_labelled_visibly_and_stored(bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    plan = plan_session(bank.loop("netflix-senior-swe"), list(bank.questions.values()),
+                        round_id="recruiter-screen", count=1, seed=1)
+    session = Session(id="s2", candidate="ada", loop_id="netflix-senior-swe", plan=plan)
+    store.create_session(session)
+    channel = ScriptedChannel(["answer", "/skip", "no"])
+    Orchestrator(bank=bank, store=store, session=session, interviewer=FailingModelInterviewer(),
+                 channel=channel, coverage=keyword_coverage).run()
+    labels = [i for i in channel.infos if "offline interviewer is taking" in i]
+    assert len(labels) == 1 and "timeout" in labels[0]
+    opening = store.load_session("s2").turns[0]
+    assert opening.source == "scripted-fallback" and opening.meta["error_kind"] == "timeout"

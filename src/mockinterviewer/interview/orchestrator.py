@@ -61,6 +61,7 @@ class Orchestrator:
         self.scripted = fallback or ScriptedInterviewer()
         self.state: InterviewState = replay(session.plan, session.turns)
         self._covered_cache: dict[tuple[str, int], dict[str, list[str]]] = {}
+        self._in_fallback = False
 
     # recording ---------------------------------------------------------------------------------
 
@@ -94,7 +95,20 @@ class Orchestrator:
         self.state = apply(self.state, turn)
         if speaker is Speaker.INTERVIEWER:
             self.channel.say(text, kind=kind.value)
+            self._label_fallback(turn)
         return turn
+
+    def _label_fallback(self, turn: Turn) -> None:
+        """Say visibly when the offline interviewer takes a turn for a failed model, and when it is back."""
+        fallback = turn.source.endswith("fallback")
+        if fallback and not self._in_fallback:
+            why = turn.meta.get("error_kind", "error")
+            self.channel.info(f"(The model failed ({why}); the offline interviewer is taking the turns until it "
+                              "recovers. Nothing is lost.)")
+        elif not fallback and self._in_fallback and turn.source not in ("scripted",):
+            self.channel.info("(The model is back.)")
+        if fallback or turn.source != "scripted":
+            self._in_fallback = fallback
 
     def _say(self, kind: TurnKind, text: str, **kwargs: Any) -> Turn:
         return self._record(Speaker.INTERVIEWER, kind, text, **kwargs)
