@@ -38,7 +38,7 @@ from mockinterviewer.speech.pipeline import EarlyTranscription, transcribe_sampl
 from mockinterviewer.speech.settings import VoiceSettings  # noqa: E402
 from mockinterviewer.speech.stt import Transcriber  # noqa: E402
 from mockinterviewer.speech.tts import EspeakTTS  # noqa: E402
-from mockinterviewer.speech.vad import FRAME, FRAME_SECONDS, Endpointer, frames_for  # noqa: E402
+from mockinterviewer.speech.vad import FRAME, Endpointer, frames_for  # noqa: E402
 from mockinterviewer.speech.wer import word_error_rate  # noqa: E402
 
 CORPUS = ROOT / "tests" / "data" / "audio" / "answers.json"
@@ -187,7 +187,6 @@ def main() -> None:
     else:
         print(f"peak memory of a voice session (STT loaded, 3 answers, 2 spoken questions): "
               f"{memory['max_rss_mb']:.0f} MB")
-    print(f"frame: {FRAME_SECONDS * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

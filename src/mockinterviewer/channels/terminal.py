@@ -38,8 +38,8 @@ def _more_waiting(stream: TextIO, wait: float) -> bool:
 class TerminalChannel:
     """Shows the interviewer in the terminal and reads the candidate's typed replies.
 
-    One line is one reply; lines pasted together (arriving within `paste_window` seconds) are
-    one reply; a reply that starts with ``` continues until a line that is only ```.
+    One line is one reply; in a terminal, lines pasted together (arriving within `paste_window`
+    seconds) are one reply; a reply that starts with ``` continues until a line that is only ```.
     """
 
     def __init__(
@@ -56,6 +56,10 @@ class TerminalChannel:
             with contextlib.suppress(ValueError, io.UnsupportedOperation):
                 self.stdin.reconfigure(errors="replace")  # binary garbage must not crash the session
         self.label = interviewer_label
+        try:
+            self._interactive = self.stdin.isatty()  # piped input: one line is one reply
+        except (ValueError, AttributeError):
+            self._interactive = False
         self.paste_window = paste_window
         self._streaming = False
 
@@ -96,7 +100,7 @@ class TerminalChannel:
                 lines.append(more.rstrip("\n"))
                 if more.strip() == "```":
                     break
-        else:
+        elif self._interactive:
             while _more_waiting(self.stdin, self.paste_window):
                 more = self.stdin.readline()
                 if more == "":

@@ -44,13 +44,18 @@ def build_grader(settings: Settings) -> tuple[Grader, str]:
     return build(settings)
 
 
-def _channel(answers: Path | None, voice: bool) -> Channel:
+def _channel(answers: Path | None, voice: bool, *, push_to_talk: bool = False, speak: bool = True) -> Channel:
     terminal = TerminalChannel(console)
     channel: Channel = terminal
     if voice:
         from mockinterviewer.channels.voice import build_voice_channel
 
-        channel = build_voice_channel(terminal)
+        overrides: dict[str, object] = {}
+        if push_to_talk:
+            overrides["push_to_talk"] = True
+        if not speak:
+            overrides["tts"] = "off"
+        channel = build_voice_channel(terminal, load_settings(), **overrides)
     if answers is not None:
         channel = AnswersChannel(load_answers(answers), display=terminal)
     return channel
@@ -79,6 +84,10 @@ def _run(settings: Settings, store: Store, bank: Bank, session: Session, channel
         err_console.print(f"\nInterrupted. Everything you answered is saved. Continue with: "
                           f"mockinterviewer resume {session.id}")
         raise typer.Exit(130) from None
+    finally:
+        close = getattr(channel, "close", None)
+        if close is not None:
+            close()  # release the microphone
     _finish(settings, store, bank, session.id, status)
 
 
@@ -94,6 +103,9 @@ def interview(
     answers: Annotated[Path | None, typer.Option("--answers", help="YAML list of replies, instead of typing.")]
     = None,
     voice: Annotated[bool, typer.Option("--voice", help="Hear the questions and answer aloud.")] = False,
+    push_to_talk: Annotated[bool, typer.Option("--push-to-talk", help="With --voice: Enter starts and stops.")]
+    = False,
+    speak: Annotated[bool, typer.Option("--speak/--no-speak", help="With --voice: speak the questions.")] = True,
     max_follow_ups: Annotated[int | None, typer.Option("--max-follow-ups", min=0, max=5)] = None,
 ) -> None:
     """Hold a mock interview: one round, or the whole loop round by round."""
@@ -102,7 +114,8 @@ def interview(
     settings = load_settings()
     bank = load_bank(settings.bank_dir)
     the_loop = bank.loop(loop or settings.default_loop)
-    channel = _channel(answers, voice)  # a bad answers file fails before anything is recorded
+    # a bad answers file or a missing voice library fails before anything is recorded
+    channel = _channel(answers, voice, push_to_talk=push_to_talk, speak=speak)
     store = open_store(settings)
     chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
     plan = plan_session(
@@ -128,6 +141,9 @@ def resume(
     answers: Annotated[Path | None, typer.Option("--answers", help="YAML list of replies, instead of typing.")]
     = None,
     voice: Annotated[bool, typer.Option("--voice", help="Answer aloud.")] = False,
+    push_to_talk: Annotated[bool, typer.Option("--push-to-talk", help="With --voice: Enter starts and stops.")]
+    = False,
+    speak: Annotated[bool, typer.Option("--speak/--no-speak", help="With --voice: speak the questions.")] = True,
 ) -> None:
     """Continue an unfinished session exactly where it stopped."""
     settings = load_settings()
@@ -137,7 +153,7 @@ def resume(
     if session.status is SessionStatus.COMPLETED:
         raise InputError(f"Session {session.id} is already complete.",
                          hint=f"See its report: mockinterviewer report {session.id}")
-    channel = _channel(answers, voice)
+    channel = _channel(answers, voice, push_to_talk=push_to_talk, speak=speak)
     _run(settings, store, bank, session, channel)
 
 
