@@ -58,6 +58,13 @@ def _delivery_lines(report: Report, bullet: str) -> list[str]:
     lines.extend(f"{bullet}{key.replace('_', ' ')}: {value}" for key, value in summary.items()
                  if not isinstance(value, (dict, list)))
     lines.extend(f"{bullet}{tip}" for tip in report.delivery.get("feedback", []))
+    for answer in report.delivery.get("answers", []):
+        fillers = answer.get("filler_count", 0)
+        lines.append(
+            f"{bullet}answer at turn {answer.get('turn')} ({answer.get('question_id')}): "
+            f"{answer.get('wpm', 0):.0f} words/min, {fillers} filler word(s), "
+            f"{answer.get('long_pauses', 0)} long pause(s), {answer.get('talk_seconds', 0):.0f} s talking"
+        )
     return lines
 
 

@@ -57,16 +57,18 @@ def _mean(values: list[float]) -> float:
 
 
 def _delivery(session: Session) -> dict[str, Any] | None:
-    per_answer = [t.meta["delivery"] for t in session.turns
-                  if t.kind is TurnKind.ANSWER and isinstance(t.meta.get("delivery"), dict)]
-    if not per_answer:
+    spoken = [t for t in session.turns if t.kind is TurnKind.ANSWER and isinstance(t.meta.get("delivery"), dict)]
+    if not spoken:
         return None
+    per_answer = [t.meta["delivery"] for t in spoken]
+    answers = [{"turn": t.index, "question_id": t.question_id, "audio": t.meta.get("audio"), **t.meta["delivery"]}
+               for t in spoken]
     try:
         from mockinterviewer.speech.delivery import feedback, summarize
     except ImportError:
-        return {"answers": per_answer}
+        return {"answers": answers}
     summary = summarize(per_answer)
-    return {"session": summary, "answers": per_answer, "feedback": feedback(summary)}
+    return {"session": summary, "answers": answers, "feedback": feedback(summary)}
 
 
 def build_report(session: Session, loop: Loop, grades: list[QuestionGrade]) -> Report:
