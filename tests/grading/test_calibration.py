@@ -31,3 +31,20 @@ def test_strong_mediocre_weak_land_in_their_bands(group: str, entry: dict, bank)
 def test_every_question_of_the_bank_is_calibrated(bank) -> None:  # type: ignore[no-untyped-def]
     calibrated = {entry["question_id"] for _, entry in ENTRIES}
     assert sorted(set(bank.questions) - calibrated) == []
+
+
+HELDOUT = sorted((PROJECT_ROOT / "tests" / "data" / "calibration-heldout").glob("*.yaml"))
+
+
+def test_answers_never_used_for_tuning_keep_their_order_and_bands(bank) -> None:  # type: ignore[no-untyped-def]
+    """Answers written before any signal or constant was tuned: the order must hold on average and weak
+    answers must stay low; this set measures how the grader generalises, so its bounds are loose."""
+    grader = RubricGrader()
+    entries = [e for path in HELDOUT for e in yaml.safe_load(path.read_text())]
+    assert entries
+    scores = {k: [grader.grade(bank.question(e["question_id"]), [e[k]]).score for e in entries]
+              for k in ("strong", "mediocre", "weak")}
+    mean = {k: sum(v) / len(v) for k, v in scores.items()}
+    assert mean["strong"] >= 2.4 and mean["strong"] > mean["mediocre"] + 0.8 > mean["weak"] + 0.8
+    assert max(scores["weak"]) <= 1.0
+    assert sum(s > m for s, m in zip(scores["strong"], scores["mediocre"], strict=True)) >= 0.8 * len(entries)

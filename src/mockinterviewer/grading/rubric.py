@@ -28,7 +28,7 @@ import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from mockinterviewer.bank.schema import Criterion, Question
+from mockinterviewer.bank.schema import Criterion, Kind, Question
 from mockinterviewer.grading import quality
 from mockinterviewer.grading.reference import DERIVED_CATEGORY
 from mockinterviewer.grading.text import SYNONYM_CREDIT, Span, clauses, content_stems, fuzzy_match, synonyms, tokenize
@@ -39,6 +39,11 @@ __all__ = ["RubricGrader", "covered_criteria"]
 QUESTION_WEIGHT = 0.3  # weight of a rubric term that the question itself already contains
 DESCRIPTION_WEIGHT = 0.5  # weight of the name/description terms relative to a signal
 FULL_COVERAGE = 0.6  # coverage that reaches the top of the scale
+# Behavioral answers tell a story in the candidate's own words, so they share fewer words with any
+# rubric than technical answers do: on held-out strong behavioral answers written before any tuning,
+# 0.6 put the mean strong answer at 2.2/4 (below the bar) while weak ones stayed near 0.3. One constant
+# for every behavioral question, never per question.
+FULL_COVERAGE_BY_KIND = {Kind.BEHAVIORAL: 0.45}
 CURVE = 0.7  # < 1: the first terms covered count more than the last ones
 MIN_COVERAGE = 0.06  # below this, stray word matches are not evidence
 GENERIC_WEIGHT = 0.5  # weight of a vague word (use, make, way, thing ...)
@@ -217,14 +222,19 @@ def _best(term: str, answer: _Answer) -> tuple[float, str | None]:
     return best
 
 
-def calibrate(coverage: float, scale_max: int) -> float:
+def full_coverage(question: Question) -> float:
+    """The coverage that reaches the top of the scale for this kind of question."""
+    return FULL_COVERAGE_BY_KIND.get(question.kind, FULL_COVERAGE)
+
+
+def calibrate(coverage: float, scale_max: int, full: float = FULL_COVERAGE) -> float:
     """The global monotone map from coverage (0..1) to a score on 0..scale_max."""
     if coverage < MIN_COVERAGE:
         return 0.0
-    return scale_max * min(1.0, coverage / FULL_COVERAGE) ** CURVE
+    return scale_max * min(1.0, coverage / full) ** CURVE
 
 
-def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int) -> _Match:
+def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: float = FULL_COVERAGE) -> _Match:
     contributions: dict[int, float] = {}
     covered = 0.0
     total_share = 0.0
@@ -250,7 +260,7 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int) -> _Match:
         if term_set.text in crit.criterion.signals:
             (matched if recall >= 0.5 else missing).append(term_set.text)
     coverage = covered / total_share if total_share else 0.0
-    level = calibrate(coverage, scale_max) if anchored else 0.0
+    level = calibrate(coverage, scale_max, full) if anchored else 0.0
     ranked = sorted(contributions.items(), key=lambda kv: (-kv[1], kv[0]))
     bare = bool(ranked) and all(answer.units[u].bare for u, _ in ranked)
     if level > 0 and bare:
@@ -281,7 +291,7 @@ def covered_criteria(question: Question, answers: list[str]) -> dict[str, list[s
     scale_max = question.rubric.scale_max
     out: dict[str, list[str]] = {}
     for crit in compiled.criteria:
-        m = _match(crit, answer, scale_max)
+        m = _match(crit, answer, scale_max, full_coverage(question))
         if m.quotes and m.level >= COVERED_SHARE * scale_max:
             out[crit.criterion.id] = m.quotes
     return out
@@ -329,7 +339,7 @@ class RubricGrader:
         grades: list[CriterionGrade] = []
         matches: list[_Match] = []
         for crit in compiled.criteria:
-            m = _match(crit, answer, scale_max)
+            m = _match(crit, answer, scale_max, full_coverage(question))
             matches.append(m)
             grades.append(
                 CriterionGrade(
