@@ -1,1 +1,1 @@
-"""bank"""
+"""The question bank as validated data: schema, YAML loader, question selection, prep-guide import."""

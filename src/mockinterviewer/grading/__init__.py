@@ -1,1 +1,1 @@
-"""grading"""
+"""Grading answers against rubrics (offline rubric grader, LLM judge) and the feedback report."""

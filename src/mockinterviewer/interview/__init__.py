@@ -1,1 +1,1 @@
-"""interview"""
+"""The interview: planning, the pure state machine, interviewers (scripted, LLM) and the orchestrator."""

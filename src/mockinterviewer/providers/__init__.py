@@ -1,1 +1,1 @@
-"""providers"""
+"""Language-model providers: the chat model from Settings, retries, timeouts, structured output."""
