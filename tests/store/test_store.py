@@ -125,3 +125,14 @@ def test_full_disk_and_read_only_errors_say_what_to_do() -> None:
     assert "full" in str(full) and "free some space" in str(full)
     readonly = _explain(OperationalError("INSERT", {}, Exception("attempt to write a readonly database")), "/d")
     assert "not writable" in str(readonly) and "MOCKINTERVIEWER_HOME" in str(readonly)
+
+
+def test_read_only_database_even_as_root(tmp_path: Path) -> None:
+    """A database that cannot be written (opened read-only here, which holds even for root)."""
+    Store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path).create_session(session())
+    read_only = Store(f"sqlite:///file:{tmp_path / 'db.sqlite'}?mode=ro&uri=true", tmp_path)
+    assert read_only.load_session("abc12345").candidate == "ada"  # what is recorded stays readable
+    turn = Turn(index=0, speaker=Speaker.INTERVIEWER, kind=TurnKind.OPENING, text="Hi", round_id="r")
+    with pytest.raises(StoreError) as info:
+        read_only.save_turn("abc12345", turn)
+    assert "MOCKINTERVIEWER_HOME" in str(info.value) and "not writable" in str(info.value)
