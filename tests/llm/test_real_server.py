@@ -154,3 +154,26 @@ def test_an_out_of_range_score_from_the_real_server_is_rejected(llm_server: str)
         except BadOutput:
             return  # e.g. an invented quote: rejected
         assert all(normalise(q) in normalise(answer) for q in valid.evidence)
+
+
+@pytest.mark.slow
+def test_grader_eval_with_the_llm_judge_on_a_real_server(llm_server: str, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """`eval grader --grader llm` runs through the real server; whatever the weak model answers, every
+    grade is on the dataset's scale (rejected outputs fall back to the rubric grader, never invented)."""
+    import json
+
+    from mockinterviewer.cli.app import run
+    from tests.conftest import SHARED
+
+    for name, value in {"OPENAI_BASE_URL": llm_server, "MOCKINTERVIEWER_LLM": "llm",
+                        "MOCKINTERVIEWER_MODEL": "gemma-3-270m", "MOCKINTERVIEWER_LLM_TIMEOUT": "20",
+                        "MOCKINTERVIEWER_LLM_DEADLINE": "30", "MOCKINTERVIEWER_LLM_RETRIES": "0",
+                        "MOCKINTERVIEWER_GRADER_MAX_TOKENS": "40", "MOCKINTERVIEWER_LLM_OUTPUT_RETRIES": "0"}.items():
+        monkeypatch.setenv(name, value)
+    code = run(["eval", "grader", "--dataset", str(SHARED / "data" / "grading" / "mohler_dev.csv"),
+                "--grader", "llm", "--limit", "2", "--json"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    data = json.loads(out)
+    assert data["overall"]["n"] == 2
