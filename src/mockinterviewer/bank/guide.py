@@ -175,7 +175,9 @@ def write_import(guide: Guide, out_dir: Path, source: str, drafter: Any = None) 
         (out_dir / "loops").mkdir(parents=True, exist_ok=True)
         loop_path = out_dir / "loops" / f"{loop_doc['id']}.yaml"
         loop_path.write_text(yaml.safe_dump(loop_doc, sort_keys=False, width=100), encoding="utf-8")
-        paths, missing, drafted = [], [], []
+        paths: list[Path] = []
+        missing: list[Path] = []
+        drafted: list[Path] = []
         for question in guide.questions:
             doc = question_document(question, source, None)
             rubric = drafter(doc) if drafter is not None else None

@@ -6,6 +6,7 @@ problem in a bank; `load_bank` raises on the first set of problems.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -86,7 +87,7 @@ def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:
     return best
 
 
-def _hint_for(error: dict[str, Any]) -> str:
+def _hint_for(error: Mapping[str, Any]) -> str:
     kind = error.get("type", "")
     if kind == "extra_forbidden":
         return "unknown field: remove it or fix its spelling"

@@ -140,6 +140,9 @@ class VoiceChannel:
     def partial(self, chunk: str) -> None:
         self.text.partial(chunk)
 
+    def retract(self) -> None:
+        self.text.retract()
+
     def info(self, text: str) -> None:
         self.text.info(text)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 import yaml
@@ -59,7 +59,7 @@ def list_questions(
             raise NotFoundError(f"No questions for round '{round_id}'.",
                                 hint=f"Known round types: {', '.join(sorted(known))}.")
         questions = [q for q in questions if round_id in q.round_types]
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"id": q.id, "prompt": q.prompt, "round_types": q.round_types, "category": q.category,
          "kind": q.kind.value, "difficulty": q.difficulty.value}
         for q in questions

@@ -65,6 +65,9 @@ class PersonaChannel:
     def partial(self, chunk: str) -> None:
         pass
 
+    def retract(self) -> None:
+        pass
+
     def info(self, text: str) -> None:
         pass
 

@@ -27,6 +27,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from mockinterviewer.bank.schema import Criterion, Kind, Question
 from mockinterviewer.grading import quality
@@ -378,7 +379,7 @@ class RubricGrader:
 
     # --- wording ---------------------------------------------------------------------------------
 
-    def _no_credit(self, question: Question, check: quality.Assessment, base: dict[str, object]) -> QuestionGrade:
+    def _no_credit(self, question: Question, check: quality.Assessment, base: dict[str, Any]) -> QuestionGrade:
         reason = "; ".join(check.reasons) or "there is nothing to grade"
         scale_max = question.rubric.scale_max
         grades = [

@@ -16,6 +16,7 @@ from mockinterviewer.bank.schema import Loop, Question
 from mockinterviewer.channels.base import Channel, Reply
 from mockinterviewer.interview.answers import Command, clean_answer, parse_command
 from mockinterviewer.interview.interviewer import Interviewer, Move, MoveKind, QuestionContext, RoundContext
+from mockinterviewer.interview.scripted import ScriptedInterviewer
 from mockinterviewer.interview.state import InterviewState, Step, apply, is_decline, replay
 from mockinterviewer.store import Store
 from mockinterviewer.transcript import Session, SessionStatus, Speaker, Turn, TurnKind
@@ -47,10 +48,8 @@ class Orchestrator:
         interviewer: Interviewer,
         channel: Channel,
         coverage: Coverage | None = None,
-        fallback: Interviewer | None = None,
+        fallback: ScriptedInterviewer | None = None,
     ) -> None:
-        from mockinterviewer.interview.scripted import ScriptedInterviewer
-
         self.bank = bank
         self.loop: Loop = bank.loop(session.loop_id)
         self.store = store

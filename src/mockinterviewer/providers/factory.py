@@ -8,7 +8,7 @@ model and server (never a key) or says why it is offline, for the start of an in
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from mockinterviewer.config import Settings
 from mockinterviewer.errors import ModelError
@@ -56,7 +56,8 @@ def build_interviewer(settings: Settings) -> tuple[Interviewer, str]:
         json_mode=resolve_json_mode(settings.llm_json_mode, settings.openai_base_url),
         max_tokens=settings.llm_max_tokens,
     )
-    return interviewer, f"Interviewer: LLM ({endpoint_label(settings)})"
+    # `name` is a property there (who produced the last turn), which the Protocol's attribute allows at run time
+    return cast(Interviewer, interviewer), f"Interviewer: LLM ({endpoint_label(settings)})"
 
 
 def build_grader(settings: Settings, *, breaker: Breaker | None = None) -> tuple[Grader, str]:

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from email.utils import parsedate_to_datetime
+from typing import Any
 
 import httpx
 import openai
@@ -58,7 +59,7 @@ class Failure:
     status: int | None = None
 
 
-def _retry_after(response: httpx.Response | None) -> float | None:
+def _retry_after(response: Any) -> float | None:  # an httpx-like response (openai may vendor its own)
     if response is None:
         return None
     value = response.headers.get("retry-after-ms")

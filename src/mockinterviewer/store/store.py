@@ -28,6 +28,7 @@ from mockinterviewer.transcript import (
     QuestionGrade,
     Session,
     SessionStatus,
+    Speaker,
     Turn,
     TurnKind,
     utcnow,
@@ -273,8 +274,8 @@ class Store:
 def _turn_from_row(row: TurnRow) -> Turn:
     return Turn(
         index=row.idx,
-        speaker=row.speaker,
-        kind=row.kind,
+        speaker=Speaker(row.speaker),
+        kind=TurnKind(row.kind),
         text=row.text,
         round_id=row.round_id,
         question_id=row.question_id,
