@@ -177,3 +177,20 @@ def test_grader_eval_with_the_llm_judge_on_a_real_server(llm_server: str, monkey
     assert code == 0, out
     data = json.loads(out)
     assert data["overall"]["n"] == 2
+
+
+@pytest.mark.slow
+def test_interviewer_eval_runs_on_the_llm_interviewer(llm_server: str, bank) -> None:  # type: ignore[no-untyped-def]
+    """The behaviour checks run against the LLM interviewer when a model is configured; whatever the
+    weak model says is checked, and a failed turn is the labelled offline one."""
+    from mockinterviewer.evals.interviewer_eval import evaluate_interviewer
+
+    s = llm_settings(llm_server)
+    interviewer, _ = build_interviewer(s)
+    grader, _ = build_grader(s)
+    result = evaluate_interviewer(bank, interviewer, grader, personas=["silent", "injection"],
+                                  rounds=["recruiter-screen"], max_follow_ups=1)
+    assert result["interviewer"] in ("llm", "scripted-fallback")
+    checks = {c["name"]: c["passed"] for p in result["personas"].values() for c in p["checks"]}
+    assert checks["no_rubric_or_exemplar_leak"] and checks["follow_up_limit"]
+    assert checks["bottom_of_scale"] and checks["injection_never_raises_a_grade"]
