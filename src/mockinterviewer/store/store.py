@@ -22,7 +22,8 @@ from sqlalchemy.orm import sessionmaker
 
 from mockinterviewer.config import Settings
 from mockinterviewer.errors import NotFoundError, StoreError
-from mockinterviewer.store.tables import Base, GradeRow, SessionRow, TurnRow
+from mockinterviewer.store.schema import upgrade
+from mockinterviewer.store.tables import GradeRow, SessionRow, TurnRow
 from mockinterviewer.transcript import (
     Plan,
     QuestionGrade,
@@ -82,7 +83,7 @@ class Store:
             self.engine: Engine = create_engine(url, future=True)
             if url.startswith("sqlite"):
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            Base.metadata.create_all(self.engine)
+            upgrade(self.engine)
         except (OSError, SQLAlchemyError) as exc:
             raise _explain(exc, self._where) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)

@@ -1,0 +1,1 @@
+"""Numbered Alembic migrations of the store's tables (run by `Store` when a database is behind)."""
