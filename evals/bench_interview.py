@@ -26,11 +26,10 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from mockinterviewer.grading.rubric import RubricGrader  # noqa: E402
-
 from mockinterviewer.bank.loader import load_bank  # noqa: E402
 from mockinterviewer.channels.base import Reply  # noqa: E402
 from mockinterviewer.evals.personas import PERSONAS  # noqa: E402
+from mockinterviewer.grading.rubric import RubricGrader  # noqa: E402
 from mockinterviewer.interview.orchestrator import Orchestrator  # noqa: E402
 from mockinterviewer.interview.plan import plan_session  # noqa: E402
 from mockinterviewer.interview.scripted import ScriptedInterviewer  # noqa: E402

@@ -16,7 +16,7 @@ def _run(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_ruff_clean() -> None:
-    result = _run("ruff", "check", "src", "tests", "evals")
+    result = _run("ruff", "check", "--no-cache", "src", "tests", "evals")
     assert result.returncode == 0, result.stdout + result.stderr
 
 
