@@ -45,6 +45,16 @@ def session_json(capsys: pytest.CaptureFixture[str]) -> list[dict]:  # type: ign
     return json.loads(out)
 
 
+def wait_for_turns(capsys: pytest.CaptureFixture[str], count: int, timeout: float = 30) -> None:
+    """Wait until another process has recorded `count` turns of its (only) session."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        sessions = session_json(capsys)
+        if sessions and sessions[0]["turns"] >= count:
+            return
+        time.sleep(0.2)
+
+
 @pytest.mark.parametrize("round_id", ROUNDS)
 def test_every_round_runs_end_to_end_with_an_answers_file(round_id: str, tmp_path: Path, bank,  # type: ignore[no-untyped-def]
                                                           capsys: pytest.CaptureFixture[str]) -> None:
@@ -138,12 +148,7 @@ def test_killed_process_loses_no_turn_and_resumes(tmp_path: Path, isolated_home:
         proc.stdin.write(answer + "\n")
         proc.stdin.flush()
         time.sleep(0.8)
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        sessions = session_json(capsys)
-        if sessions and sessions[0]["turns"] >= 5:
-            break
-        time.sleep(0.2)
+    wait_for_turns(capsys, 5)
     proc.send_signal(signal.SIGKILL)
     proc.wait(timeout=10)
     [summary] = session_json(capsys)
@@ -259,12 +264,7 @@ def test_ctrl_c_mid_answer_saves_and_says_how_to_resume(isolated_home: Path,  # 
     assert proc.stdin is not None
     proc.stdin.write("I have been building streaming systems for ten years.\n")
     proc.stdin.flush()
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        sessions = session_json(capsys)
-        if sessions and sessions[0]["turns"] >= 4:
-            break
-        time.sleep(0.2)
+    wait_for_turns(capsys, 4)
     proc.send_signal(signal.SIGINT)
     out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, out + err
