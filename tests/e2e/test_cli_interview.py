@@ -287,3 +287,11 @@ def test_offline_start_imports_no_model_client(isolated_home: Path) -> None:
     env.pop("OPENAI_BASE_URL", None)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, timeout=60)
     assert "IMPORTED []" in proc.stdout, proc.stdout + proc.stderr
+
+
+def test_asking_for_more_questions_than_fit_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    answers = write_answers(tmp_path, ["/skip", "no"] * 10)
+    code, out, _ = cli(capsys, "interview", "--round", "recruiter-screen", "--questions", "20", "--answers",
+                       str(answers))
+    assert code == 0
+    assert "of the 20 questions asked for fit its 30 minutes" in out

@@ -132,6 +132,12 @@ def interview(
     session.interviewer = interviewer_obj.name
     store.create_session(session)
     channel.info(f"Session {session.id} (seed {chosen_seed}). Type /help for commands.")
+    for planned in plan.rounds:
+        round_ = the_loop.round(planned.round_id)
+        wanted = questions if questions is not None else round_.questions
+        if len(planned.questions) < wanted:
+            channel.info(f"{round_.name}: {len(planned.questions)} of the {wanted} questions asked for fit its "
+                         f"{round_.duration_minutes} minutes and the bank.")
     _run(settings, store, bank, session, channel)
 
 
