@@ -21,7 +21,12 @@ from mockinterviewer.providers.call import ChatCaller, ModelCallError
 from mockinterviewer.providers.chat import caller_for_model, json_mode_for_model
 from mockinterviewer.providers.prompts import chat_prompt
 from mockinterviewer.providers.retry import BadOutput, RetryPolicy
-from mockinterviewer.providers.structured import JsonMode, extract_object, response_format_params
+from mockinterviewer.providers.structured import (
+    JsonMode,
+    extract_object,
+    response_format_params,
+    validation_problems,
+)
 
 
 def rubric_schema(scale_max: int) -> dict[str, Any]:
@@ -67,10 +72,7 @@ def parse_rubric(text: str) -> Rubric:
     try:
         return Rubric.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'rubric'}: {err['msg']}" for err in exc.errors()[:6]
-        )
-        raise BadOutput(f"the rubric is invalid ({problems})") from None
+        raise BadOutput(f"the rubric is invalid ({validation_problems(exc, 'rubric', 6)})") from None
 
 
 def draft_rubric(

@@ -61,15 +61,19 @@ def extract_object(text: str) -> dict[str, Any]:
     return value
 
 
+def validation_problems(exc: ValidationError, root: str = "object", limit: int = 5) -> str:
+    """The first `limit` validation errors as 'field.path: message; ...' (fed back to the model)."""
+    return "; ".join(
+        f"{'.'.join(str(p) for p in err['loc']) or root}: {err['msg']}" for err in exc.errors()[:limit]
+    )
+
+
 def parse_json(text: str, model: type[M]) -> M:
     data = extract_object(text)
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in err['loc']) or 'object'}: {err['msg']}" for err in exc.errors()[:5]
-        )
-        raise BadOutput(f"JSON does not match the schema ({problems})") from None
+        raise BadOutput(f"JSON does not match the schema ({validation_problems(exc)})") from None
 
 
 _ESCAPES = {'"': '"', "\\": "\\", "/": "/", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t"}
