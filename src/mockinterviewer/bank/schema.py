@@ -47,12 +47,40 @@ class Criterion(Strict):
         description="Short phrases or terms whose presence in an answer shows this criterion.",
     )
     follow_up: Text = Field(description="The probe an interviewer asks when the answer has not covered this.")
+    must_have: bool = Field(
+        default=False,
+        description="Core to the question: scored 0 or 1, it caps the question at the rubric's must_have_cap.",
+    )
+    own_part: bool = Field(
+        default=False,
+        description="Scored on the candidate's own part: an answer told only as 'we' earns at most 1 here.",
+    )
+
+
+class RedFlag(Strict):
+    """Something a strong candidate would never say; shown in an answer, it caps the question."""
+
+    text: Text = Field(description="The red flag as an interviewer would note it.")
+    examples: list[Text] = Field(
+        default_factory=list,
+        description="Ways a candidate might say it, in their own words: the offline detector compares against them.",
+    )
+    cap: float | None = Field(default=None, ge=0, description="The question's cap; None: the rubric's red_flag_cap.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_text(cls, value: object) -> object:
+        return {"text": value} if isinstance(value, str) else value
 
 
 class Rubric(Strict):
     scale_max: int = Field(default=4, ge=2, le=10)
     criteria: list[Criterion] = Field(min_length=3, max_length=6)
-    red_flags: list[Text] = Field(min_length=1)
+    red_flags: list[RedFlag] = Field(min_length=1)
+    red_flag_cap: float = Field(default=2.0, ge=0, description="The question's score when a red flag is shown.")
+    must_have_cap: float = Field(
+        default=2.0, ge=0, description="The question's score when a must-have criterion scores 0 or 1."
+    )
     exemplar: list[Text] = Field(
         min_length=3, description="Outline of a strong senior answer, one point per entry."
     )

@@ -61,7 +61,7 @@ class LeakDetector:
     def __init__(self, question: Question, *, n: int = N) -> None:
         self.n = n
         rubric = question.rubric
-        hidden: list[str] = [*rubric.exemplar, *rubric.red_flags]
+        hidden: list[str] = [*rubric.exemplar, *(f.text for f in rubric.red_flags)]
         self._signals: set[tuple[str, ...]] = set()
         for criterion in rubric.criteria:
             hidden.append(criterion.description)
