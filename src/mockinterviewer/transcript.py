@@ -6,15 +6,24 @@ the store can persist them and the report can render them without importing eith
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def level_of(score: float) -> int:
+    """The rubric level a criterion score shows: the nearest whole level, halves up (2.5 shows level 3).
+
+    Level N covers scores from N - 0.5 up to (not including) N + 0.5; level 0 is exactly 0 points.
+    """
+    return max(0, math.floor(score + 0.5))
 
 
 class Speaker(StrEnum):
@@ -112,6 +121,33 @@ class CriterionGrade(BaseModel):
     )
     rationale: str
     grader: str = Field(default="rubric", description="rubric, llm, or rubric-fallback (the LLM failed).")
+    level: int = Field(
+        default=0,
+        ge=0,
+        description="The rubric level shown (its anchor is the descriptor): the score is within that level's band, "
+        "see `level_of`; level 0 means 0 points and no evidence. Derived from `score` when absent (older grades).",
+    )
+    problems: list[str] = Field(
+        default_factory=list,
+        description="Verbatim clauses of the candidate's words that argue against this criterion: never evidence.",
+    )
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive_level(cls, data: Any) -> Any:
+        """Grades stored before `level` existed are read with today's rule (below half a level: 0, unquoted)."""
+        if isinstance(data, dict) and data.get("level") is None and isinstance(data.get("score"), int | float):
+            level = level_of(float(data["score"]))
+            return {**data, "level": level} if level else {**data, "level": 0, "score": 0.0, "evidence": []}
+        return data
+
+    @model_validator(mode="after")
+    def _level_agrees(self) -> CriterionGrade:
+        if self.level != level_of(self.score):
+            raise ValueError(f"criterion '{self.id}': score {self.score:g} is not within level {self.level}'s band")
+        if self.level == 0 and (self.score or self.evidence):
+            raise ValueError(f"criterion '{self.id}': level 0 means 0 points and no evidence")
+        return self
 
 
 class QuestionGrade(BaseModel):
@@ -135,4 +171,8 @@ class QuestionGrade(BaseModel):
     strengths: list[str] = Field(default_factory=list)
     gaps: list[str] = Field(default_factory=list)
     next_step: str = ""
+    caps: list[str] = Field(
+        default_factory=list,
+        description="Why the question's score is held below its criteria's weighted mean (red flags, must-haves).",
+    )
     grader: str = "rubric"

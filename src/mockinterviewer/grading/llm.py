@@ -28,19 +28,19 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
 from mockinterviewer.bank.schema import Criterion, Question
-from mockinterviewer.grading import quality
+from mockinterviewer.grading import feedback, quality
 from mockinterviewer.grading.base import Grader
+from mockinterviewer.grading.findings import CriterionFinding
 from mockinterviewer.providers.call import ChatCaller, ModelCallError
 from mockinterviewer.providers.prompts import chat_prompt, delimit
 from mockinterviewer.providers.retry import BadOutput, RetryPolicy
 from mockinterviewer.providers.structured import JsonMode, parse_json, response_format_params
-from mockinterviewer.transcript import CriterionGrade, QuestionGrade
+from mockinterviewer.transcript import QuestionGrade
 
 LLM = "llm"
 FALLBACK = "rubric-fallback"
 MIXED = "mixed"
 CAPPING_FLAGS = frozenset({quality.NO_ANSWER, quality.GIBBERISH, quality.OFF_TOPIC, quality.INJECTION})
-STRONG_SHARE = 0.75
 
 
 class CriterionOut(BaseModel):
@@ -75,19 +75,6 @@ def check_judgement(out: CriterionOut, *, scale_max: int, answer: str) -> Criter
         raise BadOutput("a score above 0 needs at least one verbatim quote as evidence")
     rationale = " ".join(out.rationale.split())[:600] or "(no rationale given)"
     return CriterionOut(score=float(int(out.score)), evidence=quotes[:3], rationale=rationale)
-
-
-def without_injections(answers: list[str]) -> list[str]:
-    """The answers with the sentences that try to instruct the grader removed."""
-    out = []
-    for text in answers:
-        parts, last = [], 0
-        for span in quality.injection_spans(text):
-            parts.append(text[last : span.start])
-            last = span.end
-        parts.append(text[last:])
-        out.append(" ".join(p.strip() for p in parts if p.strip()))
-    return out
 
 
 def _default_fallback() -> Grader:
@@ -202,95 +189,58 @@ class LLMGrader:
         if not offline.gradable or (flagged and all(c.score == 0 for c in offline.criteria)):
             # Nothing a model could add: the cap would hold every criterion at 0 anyway.
             return offline
-        visible = "\n\n".join(a for a in without_injections(answers) if a.strip())
+        visible = feedback.judge_text(answers)
         if not visible.strip():
             return offline
         offline_by_id = {c.id: c for c in offline.criteria}
         scale_max = question.rubric.scale_max
-        grades: list[CriterionGrade] = []
+        findings: list[CriterionFinding] = []
         for criterion in question.rubric.criteria:
             out, meta = self._criterion(question, criterion, visible)
             self.last_meta[criterion.id] = meta
             base = offline_by_id[criterion.id]
             if out is None:
                 reason = meta.get("error", meta.get("error_kind", "no usable reply"))
-                grades.append(
-                    base.model_copy(
-                        update={
-                            "grader": FALLBACK,
-                            "rationale": f"Offline rubric grade (the LLM's grade was rejected: {reason}). "
-                            + base.rationale,
-                        }
-                    )
-                )
+                note = f"Offline rubric grade (the LLM's grade was rejected: {reason})."
+                findings.append(feedback.finding_from_grade(question, base, grader=FALLBACK, notes=(note,)))
                 continue
-            score, rationale = out.score, out.rationale
+            score, notes = out.score, []
             if flagged and score > base.score:
                 score = base.score
-                rationale += (
-                    f" Capped at the offline grade ({base.score:g}/{scale_max}) because the answer was "
+                notes.append(
+                    f"Capped at the offline grade ({base.score:g}/{scale_max}) because the answer was "
                     f"flagged: {', '.join(flagged)}."
                 )
-            grades.append(
-                CriterionGrade(
-                    id=criterion.id,
-                    name=criterion.name,
+            findings.append(
+                CriterionFinding(
+                    criterion_id=criterion.id,
                     score=score,
-                    max_score=float(scale_max),
-                    weight=criterion.weight,
-                    evidence=out.evidence if score > 0 else [],
-                    rationale=f"{score:g}/{scale_max}: {rationale}",
+                    quotes=tuple(out.evidence),
+                    problems=tuple(base.problems),  # what the offline checks found to argue against it
+                    notes=tuple(notes),
+                    rationale=out.rationale,
                     grader=LLM,
                 )
             )
-        return self._question_grade(question, offline, grades, flagged)
-
-    def _question_grade(
-        self, question: Question, offline: QuestionGrade, grades: list[CriterionGrade], flagged: list[str]
-    ) -> QuestionGrade:
-        scale_max = question.rubric.scale_max
-        total = sum(g.weight for g in grades)
-        score = round(sum(g.score * g.weight for g in grades) / total, 2) if total else 0.0
-        fell_back = [g for g in grades if g.grader == FALLBACK]
-        label = LLM if not fell_back else (FALLBACK if len(fell_back) == len(grades) else MIXED)
-        summary = f"{score:.1f}/{scale_max}. Graded per criterion by the LLM judge ({self.caller.model_name})."
+        fell_back = sum(f.grader == FALLBACK for f in findings)
+        label = LLM if not fell_back else (FALLBACK if fell_back == len(findings) else MIXED)
+        remarks = [f"Graded per criterion by the LLM judge ({self.caller.model_name})."]
         if fell_back:
-            summary += (
-                f" {len(fell_back)} of {len(grades)} criteria were graded by the offline rubric grader "
+            remarks.append(
+                f"{fell_back} of {len(findings)} criteria were graded by the offline rubric grader "
                 "because the model's grade was rejected or the model failed."
             )
         if flagged:
-            summary += f" The answer was flagged ({', '.join(flagged)}): no criterion scores above its offline grade."
-        strengths, gaps = [], []
-        criteria = {c.id: c for c in question.rubric.criteria}
-        for g in grades:
-            c = criteria[g.id]
-            level = int(g.score)
-            if g.score >= STRONG_SHARE * scale_max:
-                quote = g.evidence[0] if g.evidence else ""
-                strengths.append(f'{g.name}: {c.anchors.get(level, "")} You said: "{quote[:120]}"')
-            else:
-                target = max(level + 1, round(STRONG_SHARE * scale_max))
-                gaps.append(f"{g.name}: at level {level}; level {target} needs: {c.anchors.get(target, '')}")
-        weakest = max(grades, key=lambda g: ((g.max_score - g.score) * g.weight, -grades.index(g)))
-        if weakest.score >= scale_max:
-            next_step = "Keep it up: rehearse saying the same answer more concisely, in under two minutes."
-        else:
-            c = criteria[weakest.id]
-            next_step = f'Practise {c.name.lower()}: answer "{c.follow_up}" aiming for: {c.anchors[scale_max]}'
-        return QuestionGrade(
-            question_id=question.id,
-            prompt=question.prompt,
-            round_id=offline.round_id,
+            remarks.append(
+                f"The answer was flagged ({', '.join(flagged)}): no criterion scores above its offline grade."
+            )
+        return feedback.question_grade(
+            question,
+            findings,
             answer=offline.answer,
-            score=score,
-            max_score=float(scale_max),
-            criteria=grades,
-            flags=list(offline.flags),
-            gradable=True,
-            summary=summary,
-            strengths=strengths,
-            gaps=gaps,
-            next_step=next_step,
+            round_id=offline.round_id,
+            flags=offline.flags,
+            red_flags=(),
             grader=label,
+            remarks=remarks,
         )

@@ -24,16 +24,15 @@ Owns the scoring used everywhere offline (interviews, reports, and the grader-ag
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
 
 from mockinterviewer.bank.schema import Criterion, Kind, Question
-from mockinterviewer.grading import quality
+from mockinterviewer.grading import feedback, quality
+from mockinterviewer.grading.findings import CriterionFinding
 from mockinterviewer.grading.reference import DERIVED_CATEGORY
 from mockinterviewer.grading.text import SYNONYM_CREDIT, Span, clauses, content_stems, fuzzy_match, synonyms, tokenize
-from mockinterviewer.transcript import CriterionGrade, QuestionGrade
+from mockinterviewer.transcript import QuestionGrade
 
 __all__ = ["RubricGrader", "covered_criteria"]
 
@@ -55,7 +54,6 @@ RICH_CRITERION_TERMS = 8  # a criterion described by this many rubric words need
 MIN_STEMS = 2  # distinct rubric words an answer must use before a criterion can pass its lowest level
 SINGLE_TERM_CAP = 0.25  # the most a criterion evidenced by a single rubric word can earn, as a share of the scale
 BARE_CAP = 0.25  # the most a bare keyword list can earn, as a share of the scale
-STRONG_SHARE = 0.75  # a criterion at or above this share of the scale is a strength
 COVERED_SHARE = 0.5  # ... at or above this share it counts as covered for follow-ups
 
 
@@ -280,10 +278,6 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
     return _Match(coverage, level, quotes, matched, missing, bare)
 
 
-def _round(level: float) -> float:
-    return round(level, 1)
-
-
 def covered_criteria(question: Question, answers: list[str]) -> dict[str, list[str]]:
     """Criterion id -> evidence quotes, for the criteria the answers already cover (at least half the scale)."""
     compiled = _compile(question)
@@ -298,9 +292,19 @@ def covered_criteria(question: Question, answers: list[str]) -> dict[str, list[s
     return out
 
 
-def _anchor(criterion: Criterion, level: float) -> tuple[int, str]:
-    reached = math.floor(_round(level) + 1e-9)  # the anchor of the score as shown
-    return reached, criterion.anchors.get(reached, "")
+def _finding(crit: _CompiledCriterion, m: _Match) -> CriterionFinding:
+    """The matcher's result for one criterion as the finding `feedback` words."""
+    notes = ("Only listed as keywords, not explained, so it is capped at the lowest level.",) if m.bare else ()
+    return CriterionFinding(
+        criterion_id=crit.criterion.id,
+        score=m.level,
+        quotes=tuple(m.quotes),
+        shown=tuple(m.matched),
+        missing=tuple(m.missing),
+        notes=notes if m.level > 0 else (),
+        coverage=m.coverage,
+        grader=RubricGrader.name,
+    )
 
 
 class RubricGrader:
@@ -322,159 +326,28 @@ class RubricGrader:
 
     def grade(self, question: Question, answers: list[str], *, round_id: str | None = None) -> QuestionGrade:
         compiled = _compile(question, self._idf)
-        rubric = question.rubric
-        scale_max = rubric.scale_max
+        scale_max = question.rubric.scale_max
         joined = "\n\n".join(a for a in answers if a.strip())
         check = quality.assess(answers, compiled.topic, off_topic=False)
-        base = dict(
-            question_id=question.id,
-            prompt=question.prompt,
-            round_id=round_id,
-            answer=joined,
-            max_score=float(scale_max),
-            grader=self.name,
-        )
-        if not check.usable:
-            return self._no_credit(question, check, base)
-        answer = _answer_units(answers, check.injected)
-        grades: list[CriterionGrade] = []
-        matches: list[_Match] = []
-        for crit in compiled.criteria:
-            m = _match(crit, answer, scale_max, full_coverage(question))
-            matches.append(m)
-            grades.append(
-                CriterionGrade(
-                    id=crit.criterion.id,
-                    name=crit.criterion.name,
-                    score=_round(m.level),
-                    max_score=float(scale_max),
-                    weight=crit.criterion.weight,
-                    evidence=m.quotes,
-                    rationale=self._rationale(crit.criterion, m, scale_max, question),
+        if check.usable:
+            answer = _answer_units(answers, check.injected)
+            findings = [_finding(c, _match(c, answer, scale_max, full_coverage(question))) for c in compiled.criteria]
+            reason = None
+            if all(feedback.points(f.score, scale_max)[1] == 0 for f in findings):
+                reason = quality.off_topic_reason(check.text, compiled.topic)
+            if reason is None:
+                return feedback.question_grade(
+                    question, findings, answer=joined, round_id=round_id, flags=check.flags, red_flags=(),
                     grader=self.name,
                 )
-            )
-        if all(m.level == 0 for m in matches):
-            reason = quality.off_topic_reason(check.text, compiled.topic)
-            if reason:
-                check.usable = False
-                check.add(quality.OFF_TOPIC, reason)
-                return self._no_credit(question, check, base)
-        total_weight = sum(g.weight for g in grades)
-        score = sum(g.score * g.weight for g in grades) / total_weight if total_weight else 0.0
-        strengths, gaps = self._strengths_gaps(question, compiled, grades, matches)
-        flags = list(check.flags)
-        summary = self._summary(grades, score, scale_max, check)
-        return QuestionGrade(
-            **base,  # type: ignore[arg-type]
-            score=round(score, 2),
-            criteria=grades,
-            flags=flags,
-            gradable=True,
-            summary=summary,
-            strengths=strengths,
-            gaps=gaps,
-            next_step=self._next_step(compiled, grades, scale_max),
-        )
-
-    # --- wording ---------------------------------------------------------------------------------
-
-    def _no_credit(self, question: Question, check: quality.Assessment, base: dict[str, Any]) -> QuestionGrade:
-        reason = "; ".join(check.reasons) or "there is nothing to grade"
-        scale_max = question.rubric.scale_max
-        grades = [
-            CriterionGrade(
-                id=c.id,
-                name=c.name,
-                score=0.0,
-                max_score=float(scale_max),
-                weight=c.weight,
-                evidence=[],
-                rationale=f"0/{scale_max}: no credit because {reason}. Level 0: {c.anchors.get(0, '')}",
-                grader=self.name,
-            )
-            for c in question.rubric.criteria
-        ]
-        return QuestionGrade(
-            **base,  # type: ignore[arg-type]
-            score=0.0,
-            criteria=grades,
-            flags=list(check.flags),
+            check.usable = False
+            check.add(quality.OFF_TOPIC, reason)
+        return feedback.no_credit(
+            question,
+            reasons=check.reasons,
+            flags=check.flags,
             gradable=check.gradable,
-            summary=f"No credit: {reason}.",
-            strengths=[],
-            gaps=[f"{c.name}: not addressed." for c in question.rubric.criteria],
-            next_step="Answer the question asked in your own words: start with the core idea, then add specifics.",
+            answer=joined,
+            round_id=round_id,
+            grader=self.name,
         )
-
-    def _rationale(self, criterion: Criterion, m: _Match, scale_max: int, question: Question) -> str:
-        reached, anchor = _anchor(criterion, m.level)
-        head = f"{_round(m.level)}/{scale_max}, level {reached}: {anchor}"
-        if not m.quotes:
-            return f"{head} No sentence of the answer supports this criterion, so it earns no points."
-        derived = question.category == DERIVED_CATEGORY
-        detail = f" Covers about {round(100 * m.coverage)}% of what the rubric looks for"
-        if m.matched and not derived:
-            detail += f" (shows: {'; '.join(m.matched[:3])})"
-        detail += f", quoted in {len(m.quotes)} passage{'s' if len(m.quotes) > 1 else ''}."
-        if m.bare:
-            detail += " Only listed as keywords, not explained, so it is capped at the lowest level."
-        return head + detail
-
-    def _strengths_gaps(
-        self,
-        question: Question,
-        compiled: _Compiled,
-        grades: list[CriterionGrade],
-        matches: list[_Match],
-    ) -> tuple[list[str], list[str]]:
-        scale_max = question.rubric.scale_max
-        derived = question.category == DERIVED_CATEGORY
-        strengths: list[str] = []
-        gaps: list[str] = []
-        for crit, grade, m in zip(compiled.criteria, grades, matches, strict=True):
-            c = crit.criterion
-            reached, anchor = _anchor(c, grade.score)
-            if grade.score >= STRONG_SHARE * scale_max:
-                quote = m.quotes[0] if m.quotes else ""
-                strengths.append(f'{c.name}: {anchor} You said: "{_short(quote)}"')
-            elif reached < scale_max:
-                target = min(scale_max, max(reached + 1, math.ceil(STRONG_SHARE * scale_max)))
-                if derived:
-                    gaps.append(f"{c.name}: at level {reached} of {scale_max}; {c.anchors.get(target, '')}".rstrip())
-                else:
-                    missing = f" Not yet covered: {'; '.join(m.missing[:3])}." if m.missing else ""
-                    gaps.append(
-                        f"{c.name}: at level {reached}; level {target} needs: {c.anchors.get(target, '')}{missing}"
-                    )
-        return strengths, gaps
-
-    def _summary(self, grades: list[CriterionGrade], score: float, scale_max: int, check: quality.Assessment) -> str:
-        ranked = sorted(grades, key=lambda g: (-g.score, -g.weight))
-        best, worst = ranked[0], ranked[-1]
-        text = f"{score:.1f}/{scale_max}."
-        if best.score > 0:
-            text += f" Strongest: {best.name} ({best.score:g}/{scale_max})."
-        if worst is not best and worst.score < scale_max:
-            text += f" Weakest: {worst.name} ({worst.score:g}/{scale_max})."
-        if best.score == 0:
-            text += " No part of the answer supports any criterion of the rubric."
-        if quality.INJECTION in check.flags:
-            text += " Part of the answer tried to instruct the grader; it was ignored and earned nothing."
-        return text
-
-    def _next_step(self, compiled: _Compiled, grades: list[CriterionGrade], scale_max: int) -> str:
-        if not grades:
-            return "Answer the question asked in your own words."
-        gap, index = max(((scale_max - g.score) * g.weight, -i) for i, g in enumerate(grades))
-        crit = compiled.criteria[-index].criterion
-        if gap <= 0:
-            return "Keep it up: rehearse saying the same answer more concisely, in under two minutes."
-        if compiled.question.category == DERIVED_CATEGORY:
-            return f"Revisit {crit.name.split(' (')[0].lower()} of this topic and practise stating it precisely."
-        target = crit.anchors.get(scale_max, "")
-        return f'Practise {crit.name.lower()}: answer "{crit.follow_up}" aiming for: {target}'
-
-
-def _short(text: str, limit: int = 120) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
