@@ -1,4 +1,7 @@
-"""A channel fed from an answers file: a YAML list of strings, each the candidate's next reply."""
+"""A channel fed from an answers file: a YAML list of strings, each the candidate's next reply.
+
+The file is read with a size cap, so a huge file or a device such as /dev/zero is refused at once.
+"""
 
 from __future__ import annotations
 
@@ -8,17 +11,19 @@ import yaml
 
 from mockinterviewer.channels.base import Channel, Reply
 from mockinterviewer.errors import InputError
+from mockinterviewer.safe_files import read_capped
 
 # Speaking pace used to give scripted answers a realistic duration (words per minute).
 SPEAKING_WPM = 130.0
+# Largest answers file read (bytes): far above any real interview, far below a memory problem.
+MAX_ANSWERS_BYTES = 5_000_000
 
 
 def load_answers(path: Path) -> list[str]:
+    raw = read_capped(Path(path), MAX_ANSWERS_BYTES, what="Answers file")
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"Answers file {path} does not exist.", hint="Pass an existing YAML file.") from None
-    except (OSError, UnicodeDecodeError) as exc:
+        data = yaml.safe_load(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
         raise InputError(f"Cannot read answers file {path}: {exc}.",
                          hint="It must be a UTF-8 YAML file.") from None
     except yaml.YAMLError as exc:

@@ -1,4 +1,8 @@
-"""The terminal channel: Rich output, typed answers (a pasted multi-line answer arrives whole)."""
+"""The terminal channel: Rich output, typed answers (a pasted multi-line answer arrives whole).
+
+Everything it shows goes through `rich_safe`: no escape sequence or Rich markup in a model's
+words or an echoed answer can clear the screen, colour the output or open a link.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +14,9 @@ import time
 from typing import TextIO
 
 from rich.console import Console
-from rich.markup import escape
 
 from mockinterviewer.channels.base import Reply
+from mockinterviewer.safe_text import rich_safe
 
 _STYLES = {
     "question": "bold cyan",
@@ -69,13 +73,13 @@ class TerminalChannel:
             self.console.print()
             self._streaming = False
             return
-        self.console.print(f"\n[bold]{escape(self.label)}:[/] [{style}]{escape(text)}[/]")
+        self.console.print(f"\n[bold]{rich_safe(self.label)}:[/] [{style}]{rich_safe(text)}[/]")
 
     def partial(self, chunk: str) -> None:
         if not self._streaming:
-            self.console.print(f"\n[bold]{escape(self.label)}:[/] ", end="")
+            self.console.print(f"\n[bold]{rich_safe(self.label)}:[/] ", end="")
             self._streaming = True
-        self.console.print(escape(chunk), end="", style="cyan")
+        self.console.print(rich_safe(chunk), end="", style="cyan")
 
     def retract(self) -> None:
         if self._streaming:
@@ -83,7 +87,7 @@ class TerminalChannel:
             self._streaming = False
 
     def info(self, text: str) -> None:
-        self.console.print(f"[dim]{escape(text)}[/]")
+        self.console.print(f"[dim]{rich_safe(text)}[/]")
 
     def listen(self, *, vocabulary: str = "") -> Reply | None:
         self.console.print("[bold magenta]You:[/] ", end="")

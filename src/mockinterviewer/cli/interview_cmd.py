@@ -24,12 +24,46 @@ from mockinterviewer.grading.session import grade_session
 from mockinterviewer.interview.interviewer import Interviewer
 from mockinterviewer.interview.orchestrator import Orchestrator
 from mockinterviewer.interview.plan import plan_session
+from mockinterviewer.safe_files import read_capped, write_output
+from mockinterviewer.safe_text import rich_safe, strip_controls
 from mockinterviewer.store import Store, open_store
+from mockinterviewer.store.locks import Hold
 from mockinterviewer.store.store import new_session_id
 from mockinterviewer.transcript import Session, SessionStatus
 
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+MAX_CANDIDATE_CHARS = 100
+MAX_ANSWER_FILE_BYTES = 1_000_000  # one answer; the grader keeps the first 20,000 characters
+
+
+def _open_store(settings: Settings) -> Store:
+    """The store; says once what it changed on the way (e.g. a data directory made private)."""
+    store = open_store(settings)
+    for notice in store.notices:
+        err_console.print(notice, markup=False)
+    return store
+
+
+def _candidate_name(raw: str) -> str:
+    """The --candidate name as stored and shown: no control characters, one line, not empty."""
+    name = " ".join(strip_controls(raw).split())
+    if not name:
+        raise typer.BadParameter("the name is empty once control characters are removed; give a printable name.",
+                                 param_hint="--candidate")
+    if len(name) > MAX_CANDIDATE_CHARS:
+        raise typer.BadParameter(f"at most {MAX_CANDIDATE_CHARS} characters, got {len(name)}.",
+                                 param_hint="--candidate")
+    return name
+
+
+def _hold(store: Store, session_id: str) -> Hold:
+    hold = store.hold_session(session_id)
+    if hold is None:
+        raise InputError(f"Session {session_id} is running in another process right now.",
+                         hint="Continue it there, or stop that process and run this command again.")
+    return hold
 
 
 def build_interviewer(settings: Settings) -> tuple[Interviewer, str]:
@@ -74,20 +108,25 @@ def _finish(settings: Settings, store: Store, bank: Bank, session_id: str, statu
                       f"-o report.html")
 
 
-def _run(settings: Settings, store: Store, bank: Bank, session: Session, channel: Channel) -> None:
-    interviewer, label = build_interviewer(settings)
-    channel.info(label)
-    orchestrator = Orchestrator(bank=bank, store=store, session=session, interviewer=interviewer, channel=channel)
+def _run(settings: Settings, store: Store, bank: Bank, session: Session, channel: Channel, hold: Hold) -> None:
+    """Run the session while this process holds it (others see it as running, not interrupted)."""
     try:
-        status = orchestrator.run()
-    except KeyboardInterrupt:
-        err_console.print(f"\nInterrupted. Everything you answered is saved. Continue with: "
-                          f"mockinterviewer resume {session.id}")
-        raise typer.Exit(130) from None
+        interviewer, label = build_interviewer(settings)
+        channel.info(label)
+        orchestrator = Orchestrator(bank=bank, store=store, session=session, interviewer=interviewer,
+                                    channel=channel)
+        try:
+            status = orchestrator.run()
+        except KeyboardInterrupt:
+            err_console.print(f"\nInterrupted. Everything you answered is saved. Continue with: "
+                              f"mockinterviewer resume {session.id}", markup=False)
+            raise typer.Exit(130) from None
+        finally:
+            close = getattr(channel, "close", None)
+            if close is not None:
+                close()  # release the microphone
     finally:
-        close = getattr(channel, "close", None)
-        if close is not None:
-            close()  # release the microphone
+        hold.release()
     _finish(settings, store, bank, session.id, status)
 
 
@@ -98,8 +137,8 @@ def interview(
     questions: Annotated[int | None, typer.Option("--questions", min=1, max=20,
                                                   help="Questions per round (default: the round's).")] = None,
     seed: Annotated[int | None, typer.Option("--seed", help="Seed for a reproducible question choice.")] = None,
-    candidate: Annotated[str, typer.Option("--candidate", help="Your name; questions you had are not repeated.")]
-    = "candidate",
+    candidate: Annotated[str, typer.Option("--candidate", help="Your name; questions you had are not repeated.",
+                                           callback=_candidate_name)] = "candidate",
     answers: Annotated[Path | None, typer.Option("--answers", help="YAML list of replies, instead of typing.")]
     = None,
     voice: Annotated[bool, typer.Option("--voice", help="Hear the questions and answer aloud.")] = False,
@@ -108,7 +147,10 @@ def interview(
     speak: Annotated[bool, typer.Option("--speak/--no-speak", help="With --voice: speak the questions.")] = True,
     max_follow_ups: Annotated[int | None, typer.Option("--max-follow-ups", min=0, max=5)] = None,
 ) -> None:
-    """Hold a mock interview: one round, or the whole loop round by round."""
+    """Hold a mock interview: one round, or the whole loop round by round.
+
+    The question bank is read from MOCKINTERVIEWER_BANK_DIR (default: the shipped bank).
+    """
     import random
 
     settings = load_settings()
@@ -116,21 +158,28 @@ def interview(
     the_loop = bank.loop(loop or settings.default_loop)
     # a bad answers file or a missing voice library fails before anything is recorded
     channel = _channel(answers, voice, push_to_talk=push_to_talk, speak=speak)
-    store = open_store(settings)
+    store = _open_store(settings)
     chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
-    plan = plan_session(
-        the_loop, list(bank.questions.values()), round_id=round_id, count=questions, seed=chosen_seed,
-        asked_before=store.asked_questions(candidate),
-    )
-    interviewer_name = "scripted"
-    session = Session(
-        id=new_session_id(), candidate=candidate, loop_id=the_loop.id, plan=plan,
-        interviewer=interviewer_name,
-        max_follow_ups=max_follow_ups if max_follow_ups is not None else settings.max_follow_ups,
-    )
     interviewer_obj, _ = build_interviewer(settings)
-    session.interviewer = interviewer_obj.name
-    store.create_session(session)
+    session_id = new_session_id()
+    hold = _hold(store, session_id)  # held before the session exists: it is never seen as interrupted
+
+    def new_session(taken: set[str]) -> Session:
+        plan = plan_session(
+            the_loop, list(bank.questions.values()), round_id=round_id, count=questions, seed=chosen_seed,
+            asked_before=taken,
+        )
+        return Session(
+            id=session_id, candidate=candidate, loop_id=the_loop.id, plan=plan, interviewer=interviewer_obj.name,
+            max_follow_ups=max_follow_ups if max_follow_ups is not None else settings.max_follow_ups,
+        )
+
+    try:
+        session = store.create_planned_session(candidate, new_session)
+    except BaseException:
+        hold.release()
+        raise
+    plan = session.plan
     channel.info(f"Session {session.id} (seed {chosen_seed}). Type /help for commands.")
     for planned in plan.rounds:
         round_ = the_loop.round(planned.round_id)
@@ -138,7 +187,7 @@ def interview(
         if len(planned.questions) < wanted:
             channel.info(f"{round_.name}: {len(planned.questions)} of the {wanted} questions asked for fit its "
                          f"{round_.duration_minutes} minutes and the bank.")
-    _run(settings, store, bank, session, channel)
+    _run(settings, store, bank, session, channel, hold)
 
 
 @app.command("resume")
@@ -154,13 +203,15 @@ def resume(
     """Continue an unfinished session exactly where it stopped."""
     settings = load_settings()
     bank = load_bank(settings.bank_dir)
-    store = open_store(settings)
+    store = _open_store(settings)
     session = store.load_session(session_id)
     if session.status is SessionStatus.COMPLETED:
         raise InputError(f"Session {session.id} is already complete.",
                          hint=f"See its report: mockinterviewer report {session.id}")
     channel = _channel(answers, voice, push_to_talk=push_to_talk, speak=speak)
-    _run(settings, store, bank, session, channel)
+    hold = _hold(store, session.id)
+    session = store.load_session(session.id)  # the turns as the last process left them
+    _run(settings, store, bank, session, channel, hold)
 
 
 @app.command("sessions")
@@ -168,13 +219,16 @@ def sessions(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
     candidate: Annotated[str | None, typer.Option("--candidate", help="Only this candidate's sessions.")] = None,
 ) -> None:
-    """List recorded sessions, newest first."""
-    store = open_store(load_settings())
+    """List recorded sessions, newest first.
+
+    A session left in progress by a process that no longer runs is shown as interrupted.
+    """
+    store = _open_store(load_settings())
     rows = store.list_sessions(candidate)
     if as_json:
         print(json.dumps([
             {"id": s.id, "candidate": s.candidate, "loop_id": s.loop_id, "rounds": s.rounds,
-             "status": s.status.value, "turns": s.turns, "created_at": s.created_at.isoformat(),
+             "status": s.shown_status, "turns": s.turns, "created_at": s.created_at.isoformat(),
              "updated_at": s.updated_at.isoformat()}
             for s in rows
         ], indent=2))
@@ -186,14 +240,18 @@ def sessions(
     for column in ("id", "candidate", "rounds", "status", "turns", "started"):
         table.add_column(column)
     for s in rows:
-        table.add_row(s.id, s.candidate, ", ".join(s.rounds), s.status.value, str(s.turns),
-                      s.created_at.strftime("%Y-%m-%d %H:%M"))
+        table.add_row(*(rich_safe(cell) for cell in (s.id, s.candidate, ", ".join(s.rounds), s.shown_status,
+                                                     str(s.turns), s.created_at.strftime("%Y-%m-%d %H:%M"))))
     console.print(table)
+    resumable = [s for s in rows if s.shown_status in ("interrupted", SessionStatus.UNFINISHED.value)]
+    for s in resumable[:5]:
+        console.print(f"Session {s.id} is {s.shown_status}: continue it with: mockinterviewer resume {s.id}",
+                      markup=False)
 
 
 def session_report(settings: Settings, session_id: str) -> Report:
     bank = load_bank(settings.bank_dir)
-    store = open_store(settings)
+    store = _open_store(settings)
     session = store.load_session(session_id)
     grades = store.load_grades(session.id)
     asked = {(t.round_id, t.question_id) for t in session.turns if t.kind.value == "question"}
@@ -208,9 +266,12 @@ def session_report(settings: Settings, session_id: str) -> Report:
 def report(
     session_id: Annotated[str, typer.Argument(help="Session id (or a unique prefix).")],
     fmt: Annotated[str, typer.Option("--format", "-f", help="text, md, html or json.")] = "text",
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to this file (readable by you only).")]
+    = None,
+    force: Annotated[bool, typer.Option("--force", help="With -o: replace an existing file.")] = False,
 ) -> None:
-    """Show or export a session's feedback report."""
+    """Show or export a session's feedback report. An existing file is never replaced without --force,
+    and a symbolic link is never followed."""
     if fmt not in ("text", "md", "html", "json"):
         raise InputError(f"Unknown format '{fmt}'.", hint="Use one of: text, md, html, json.")
     text = render(session_report(load_settings(), session_id), fmt)  # type: ignore[arg-type]
@@ -220,11 +281,8 @@ def report(
         else:
             console.print(text, markup=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as exc:
-        raise InputError(f"Cannot write {output}: {exc}", hint="Choose a writable path.") from exc
-    console.print(f"Wrote {output}")
+    write_output(output, text.encode("utf-8"), overwrite=force)
+    console.print(f"Wrote {output}", markup=False)
 
 
 @app.command("grade")
@@ -243,10 +301,8 @@ def grade(
     if (answer is None) == (answer_file is None):
         raise InputError("Give exactly one of --answer TEXT or --answer-file FILE.")
     if answer_file is not None:
-        try:
-            raw = sys.stdin.buffer.read() if str(answer_file) == "-" else answer_file.read_bytes()
-        except OSError as exc:
-            raise InputError(f"Cannot read {answer_file}: {exc}", hint="Pass a readable text file.") from exc
+        source = sys.stdin.buffer if str(answer_file) == "-" else answer_file
+        raw = read_capped(source, MAX_ANSWER_FILE_BYTES, what="Answer file")
         answer = raw.decode("utf-8", errors="replace")
     assert answer is not None
     settings = load_settings()
@@ -259,8 +315,8 @@ def grade(
         return
     from mockinterviewer.grading.render import _question_lines
 
-    console.print(f"{question.prompt}\n", markup=False)
-    console.print("\n".join(_question_lines(result, "  - ", '"')), markup=False)
+    console.print(strip_controls(f"{question.prompt}\n"), markup=False)
+    console.print(strip_controls("\n".join(_question_lines(result, "  - ", '"'))), markup=False)
 
 
 __all__ = ["Format", "build_grader", "build_interviewer", "session_report"]

@@ -6,6 +6,8 @@ import unicodedata
 from dataclasses import dataclass
 from enum import StrEnum
 
+from mockinterviewer.safe_text import strip_controls
+
 MAX_ANSWER_CHARS = 20_000
 
 
@@ -47,7 +49,7 @@ def clean_answer(raw: str) -> CleanAnswer:
             "",
             problem="That looked like binary data, not an answer. Type or paste your answer as text, or /skip.",
         )
-    text = "".join(printable).replace("\ufffd", "").strip()
+    text = strip_controls(raw).replace("\ufffd", "").strip()  # whole escape sequences go, not just ESC
     if not text:
         return CleanAnswer("", problem="No answer received. Type your answer, or /skip to skip the question.")
     if len(text) > MAX_ANSWER_CHARS:

@@ -177,8 +177,9 @@ class Orchestrator:
             while not self.state.done:
                 if not self._step():
                     return self._stop(SessionStatus.UNFINISHED)
-        except KeyboardInterrupt:
-            self._stop(SessionStatus.UNFINISHED)
+        except KeyboardInterrupt:  # saved quietly: the caller says once how to resume
+            self.session.status = SessionStatus.UNFINISHED
+            self.store.set_status(self.session.id, SessionStatus.UNFINISHED)
             raise
         return self._stop(SessionStatus.COMPLETED)
 

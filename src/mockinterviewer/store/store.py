@@ -2,26 +2,31 @@
 
 Every turn is committed on its own, before the interview produces the next one, so a crash or a
 killed process never loses a recorded turn. Database errors become `StoreError`s that say what
-to do (a read-only or full data directory, an unreachable server).
+to do (a read-only or full data directory, an unreachable server). The data directory and every
+file the store writes in it are owner-only. A process running a session holds a lock on it, so a
+session whose process died shows as interrupted.
 """
 
 from __future__ import annotations
 
+import os
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine, delete, event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import sessionmaker
 
 from mockinterviewer.config import Settings
 from mockinterviewer.errors import NotFoundError, StoreError
+from mockinterviewer.safe_files import PRIVATE_FILE_MODE, private_dir, private_file
+from mockinterviewer.store.locks import Hold, Locks
 from mockinterviewer.store.schema import upgrade
 from mockinterviewer.store.tables import GradeRow, SessionRow, TurnRow
 from mockinterviewer.transcript import (
@@ -46,6 +51,14 @@ class SessionSummary:
     turns: int
     created_at: datetime
     updated_at: datetime
+    running: bool = False  # a process holds the session right now
+
+    @property
+    def shown_status(self) -> str:
+        """The status, with `interrupted` for a session left in progress by a process that died."""
+        if self.status is SessionStatus.IN_PROGRESS and not self.running:
+            return "interrupted"
+        return self.status.value
 
 
 def new_session_id() -> str:
@@ -77,16 +90,31 @@ class Store:
         self.url = url
         self.data_dir = Path(data_dir)
         self._where = str(self.data_dir) if url.startswith("sqlite") else url.split("@")[-1]
+        self.notices: list[str] = []  # said once to the user, e.g. a data directory made private
         try:
             if url.startswith("sqlite"):
-                self.data_dir.mkdir(parents=True, exist_ok=True)
+                self._private_sqlite(url)
             self.engine: Engine = create_engine(url, future=True)
             if url.startswith("sqlite"):
                 event.listen(self.engine, "connect", _sqlite_pragmas)
-            upgrade(self.engine)
+            self.locks = Locks(self.engine, self.data_dir)
+            upgrade(self.engine, self.locks)
         except (OSError, SQLAlchemyError) as exc:
             raise _explain(exc, self._where) from exc
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    def _private_sqlite(self, url: str) -> None:
+        """Make the data directory 0700 and the database file 0600 before SQLite creates anything."""
+        if private_dir(self.data_dir):
+            self.notices.append(f"Made the data directory {self.data_dir} private (owner only): other accounts "
+                                "could read it.")
+        database = make_url(url).database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            path = Path(database)  # its folder is never changed: it may be shared, like /tmp
+            tightened = [p.name for p in (path, *(path.with_name(path.name + s) for s in ("-wal", "-shm")))
+                         if (p == path or p.exists()) and private_file(p)]
+            if tightened:
+                self.notices.append(f"Made {', '.join(tightened)} readable by you only.")
 
     @contextmanager
     def _tx(self) -> Iterator[OrmSession]:
@@ -130,7 +158,9 @@ class Store:
         with self._tx() as orm:
             if orm.get(SessionRow, session_id) is not None:
                 return session_id
-            ids = orm.scalars(select(SessionRow.id).where(SessionRow.id.startswith(session_id))).all()
+            ids = orm.scalars(  # a literal prefix: '%' and '_' are not wildcards
+                select(SessionRow.id).where(SessionRow.id.startswith(session_id, autoescape=True))
+            ).all()
         if len(ids) == 1:
             return ids[0]
         if len(ids) > 1:
@@ -165,6 +195,12 @@ class Store:
             )
 
     def list_sessions(self, candidate: str | None = None) -> list[SessionSummary]:
+        summaries = self._list_sessions(candidate)
+        in_progress = [s.id for s in summaries if s.status is SessionStatus.IN_PROGRESS]
+        running = self.running_sessions(in_progress)
+        return [replace(s, running=s.id in running) for s in summaries]
+
+    def _list_sessions(self, candidate: str | None) -> list[SessionSummary]:
         with self._tx() as orm:
             counts = (
                 select(TurnRow.session_id, func.count().label("n")).group_by(TurnRow.session_id).subquery()
@@ -201,6 +237,44 @@ class Store:
             if excluding:
                 query = query.where(SessionRow.id != excluding)
             return {q for q in orm.scalars(query).all() if q}
+
+    def reserved_questions(self, candidate: str) -> set[str]:
+        """Ids of the questions planned for this candidate's sessions that are not completed yet."""
+        with self._tx() as orm:
+            plans = orm.scalars(
+                select(SessionRow.plan).where(SessionRow.candidate == candidate,
+                                              SessionRow.status != SessionStatus.COMPLETED.value)
+            ).all()
+        return {q["question_id"] for plan in plans for r in plan.get("rounds", []) for q in r.get("questions", [])}
+
+    def create_planned_session(self, candidate: str, build: Callable[[set[str]], Session]) -> Session:
+        """Create the session `build(taken)` returns, where `taken` holds the questions this candidate was
+        asked or has planned in an unfinished session. One candidate's sessions are planned one at a
+        time across processes, so two interviews started at the same moment never share a question.
+        """
+        try:
+            with self.locks.exclusive(f"plan:{candidate}"):
+                session = build(self.asked_questions(candidate) | self.reserved_questions(candidate))
+                return self.create_session(session)
+        except (OSError, SQLAlchemyError) as exc:
+            raise _explain(exc, self._where) from exc
+
+    # running sessions ----------------------------------------------------------------------------
+
+    def hold_session(self, session_id: str) -> Hold | None:
+        """Mark the session as run by this process until `release()`; None when another process runs it."""
+        try:
+            return self.locks.try_hold(f"session:{session_id}")
+        except (OSError, SQLAlchemyError) as exc:
+            raise _explain(exc, self._where) from exc
+
+    def running_sessions(self, session_ids: list[str]) -> set[str]:
+        """Which of these sessions a live process is running right now."""
+        try:
+            held = self.locks.held([f"session:{i}" for i in session_ids])
+        except (OSError, SQLAlchemyError) as exc:
+            raise _explain(exc, self._where) from exc
+        return {name.removeprefix("session:") for name in held}
 
     # turns ---------------------------------------------------------------------------------
 
@@ -239,9 +313,14 @@ class Store:
         folder = self.data_dir / "audio" / session_id
         path = folder / f"turn-{turn_index:04d}.{extension.lstrip('.')}"
         try:
-            folder.mkdir(parents=True, exist_ok=True)
+            for level in (self.data_dir, self.data_dir / "audio", folder):
+                private_dir(level)
             tmp = path.with_suffix(path.suffix + ".part")
-            tmp.write_bytes(audio)
+            tmp.unlink(missing_ok=True)
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, PRIVATE_FILE_MODE)
+            with os.fdopen(fd, "wb") as handle:
+                os.fchmod(handle.fileno(), PRIVATE_FILE_MODE)
+                handle.write(audio)
             tmp.replace(path)
         except OSError as exc:
             raise _explain(exc, str(folder)) from exc
@@ -290,9 +369,9 @@ def _turn_from_row(row: TurnRow) -> Turn:
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
     cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA busy_timeout=30000")  # first: switching to WAL waits for other processes too
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
     cursor.close()
 
 
