@@ -46,7 +46,8 @@ def first_question_seconds(home: Path) -> float:
     env = {**os.environ, "MOCKINTERVIEWER_HOME": str(home), "MOCKINTERVIEWER_LLM": "offline",
            "PYTHONUNBUFFERED": "1"}
     started = time.perf_counter()
-    proc = subprocess.Popen([str(ROOT / ".venv/bin/mockinterviewer"), "interview", "--round", "onsite-technical"],
+    proc = subprocess.Popen([str(ROOT / ".venv/bin/mockinterviewer"), "interview",
+                             "--round", "onsite-technical-deep-dive"],
                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=env,
                             text=True)
     assert proc.stdout is not None

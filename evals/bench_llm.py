@@ -111,7 +111,7 @@ def start_llama() -> tuple[subprocess.Popen[bytes], str]:
 def measure(base_url: str, runs: int, max_tokens: int) -> dict[str, float]:
     bank = load_bank(ROOT / "question_bank")
     loop = bank.loop("netflix-senior-swe")
-    round_ = loop.round("onsite-technical")
+    round_ = loop.round("onsite-technical-deep-dive")
     settings = load_settings(openai_base_url=base_url, llm="llm", model="bench", llm_temperature=0.0,
                              llm_max_tokens=max_tokens, llm_output_retries=0, llm_breaker_cooldown=0,
                              llm_timeout=120, llm_deadline=600)
@@ -187,7 +187,7 @@ def follow_up_first_word(base_url: str, max_tokens: int) -> None:
     first: list[float] = []
     answer = "I would retry timeouts with exponential backoff, three attempts at most."
     ctx = QuestionContext(
-        loop=loop, round=loop.round("onsite-technical"), question=question, answers=[answer], covered={},
+        loop=loop, round=loop.round("onsite-technical-deep-dive"), question=question, answers=[answer], covered={},
         probed=[], follow_ups_asked=0, max_follow_ups=2, seconds_left=600, question_number=1,
         questions_in_round=2, on_partial=lambda t: first.append(time.perf_counter()) if not first else None,
     )

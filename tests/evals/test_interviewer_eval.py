@@ -16,7 +16,7 @@ from mockinterviewer.interview.scripted import ScriptedInterviewer
 
 def test_offline_interviewer_passes_every_check_on_a_sample(bank) -> None:  # type: ignore[no-untyped-def]
     result = evaluate_interviewer(bank, ScriptedInterviewer(), RubricGrader(),
-                                  rounds=["onsite-technical", "onsite-behavioral"])
+                                  rounds=["onsite-technical-deep-dive", "onsite-behavioral"])
     failed = [(p, c) for p, data in result["personas"].items() for c in data["checks"] if not c["passed"]]
     assert failed == []
     means = {p: d["mean_score"] for p, d in result["personas"].items()}
@@ -39,7 +39,7 @@ class LeakyInterviewer(ScriptedInterviewer):
 
 def test_the_eval_catches_a_misbehaving_interviewer(bank) -> None:  # type: ignore[no-untyped-def]
     result = evaluate_interviewer(bank, LeakyInterviewer(), RubricGrader(), personas=["strong", "partial", "silent"],
-                                  rounds=["onsite-technical"])
+                                  rounds=["onsite-technical-deep-dive"])
     assert result["passed"] is False
     checks = {c["name"]: c["passed"] for c in result["personas"]["strong"]["checks"]}
     assert checks["no_rubric_or_exemplar_leak"] is False

@@ -159,11 +159,11 @@ def test_evidence_comes_from_every_turn_and_is_verbatim(question: Question, grad
 
 
 def test_question_score_is_the_weighted_mean_and_texts_are_filled(question: Question, grader: RubricGrader) -> None:
-    grade = grader.grade(question, [PARTIAL], round_id="onsite-technical")
+    grade = grader.grade(question, [PARTIAL], round_id="onsite-technical-deep-dive")
     weights = sum(c.weight for c in grade.criteria)
     expected = sum(c.score * c.weight for c in grade.criteria) / weights
     assert grade.score == pytest.approx(expected, abs=0.01)
-    assert grade.round_id == "onsite-technical"
+    assert grade.round_id == "onsite-technical-deep-dive"
     assert grade.grader == "rubric" and all(c.grader == "rubric" for c in grade.criteria)
     assert [c.id for c in grade.criteria] == [c.id for c in question.rubric.criteria]
     assert all(0 <= c.score <= c.max_score == 4 for c in grade.criteria)

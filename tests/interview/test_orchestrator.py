@@ -14,7 +14,7 @@ from mockinterviewer.transcript import Session, SessionStatus, Speaker, TurnKind
 from tests.interview.helpers import ScriptedChannel, keyword_coverage
 
 
-def make(bank, tmp_path: Path, replies: list[str], *, round_id: str = "onsite-technical",  # type: ignore[no-untyped-def]
+def make(bank, tmp_path: Path, replies: list[str], *, round_id: str = "onsite-technical-deep-dive",  # type: ignore[no-untyped-def]
          count: int = 1, follow_ups: int = 2, seconds: float = 30.0, strict: bool = False):
     store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
     plan = plan_session(bank.loop("netflix-senior-swe"), list(bank.questions.values()), round_id=round_id,

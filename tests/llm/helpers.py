@@ -120,7 +120,7 @@ def question_ctx(
     on_partial: Callable[[str], None] | None = None,
     on_retract: Callable[[], None] | None = None,
 ) -> QuestionContext:
-    round_ = loop.round("onsite-technical")
+    round_ = loop.round("onsite-technical-deep-dive")
     transcript = [("interviewer", question.prompt)] + [("candidate", a) for a in answers]
     return QuestionContext(
         loop=loop, round=round_, question=question, answers=answers, covered=covered or {}, probed=[],
@@ -131,8 +131,8 @@ def question_ctx(
 
 def round_ctx(loop: Loop, *, on_partial: Callable[[str], None] | None = None,
               candidate_question: str | None = None) -> RoundContext:
-    return RoundContext(loop=loop, round=loop.round("onsite-technical"), candidate="Ada", questions_in_round=2,
-                        candidate_question=candidate_question, on_partial=on_partial)
+    return RoundContext(loop=loop, round=loop.round("onsite-technical-deep-dive"), candidate="Ada",
+                        questions_in_round=2, candidate_question=candidate_question, on_partial=on_partial)
 
 
 class Screen:

@@ -157,7 +157,7 @@ def test_a_whole_round_goes_on_when_every_call_fails(bank, loop, tmp_path: Path)
         interviewer, label = build_interviewer(s)
         assert label == f"Interviewer: LLM (fault-model via {server.base_url})"
         store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
-        plan = plan_session(loop, list(bank.questions.values()), round_id="onsite-technical", count=1, seed=3)
+        plan = plan_session(loop, list(bank.questions.values()), round_id="onsite-technical-deep-dive", count=1, seed=3)
         session = Session(id="f1", candidate="ada", loop_id=loop.id, plan=plan, max_follow_ups=1)
         store.create_session(session)
         channel = ScriptedChannel([ANSWER, "More detail.", "no questions"], strict=True)

@@ -31,12 +31,12 @@ def valid_replies(question, score: int = 3) -> list[str]:  # type: ignore[no-unt
 
 def test_every_criterion_graded_by_the_model(question) -> None:  # type: ignore[no-untyped-def]
     model = ScriptedChatModel(replies=valid_replies(question))
-    grade = grader(model).grade(question, [ANSWER], round_id="onsite-technical")
+    grade = grader(model).grade(question, [ANSWER], round_id="onsite-technical-deep-dive")
     assert isinstance(grade, QuestionGrade)
     assert grade.grader == "llm"
     assert {c.grader for c in grade.criteria} == {"llm"}
     assert all(c.score == 3 and c.evidence == [QUOTE] for c in grade.criteria)
-    assert grade.score == 3.0 and grade.round_id == "onsite-technical"
+    assert grade.score == 3.0 and grade.round_id == "onsite-technical-deep-dive"
     model.assert_complete()
 
 

@@ -70,7 +70,7 @@ def test_a_round_end_to_end_in_llm_mode(llm_server: str, bank, loop, question, t
     interviewer, label = build_interviewer(s)
     assert label == f"Interviewer: LLM (gemma-3-270m via {llm_server})"
     store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
-    plan = plan_session(loop, list(bank.questions.values()), round_id="onsite-technical", count=1, seed=1)
+    plan = plan_session(loop, list(bank.questions.values()), round_id="onsite-technical-deep-dive", count=1, seed=1)
     session = Session(id="real1", candidate="ada", loop_id=loop.id, plan=plan, max_follow_ups=1,
                       interviewer=interviewer.name)
     store.create_session(session)

@@ -23,7 +23,7 @@ def test_voice_round_end_to_end(alsa_files: FileDevices, corpus_audio: dict[str,
     alsa_files.set_mic(corpus_audio["idempotency"], lead=0.5, tail=8.0)  # every recording hears this answer
     monkeypatch.setenv("MOCKINTERVIEWER_VOICE_TTS", "off")
     monkeypatch.setattr(sys, "stdin", io.StringIO("\n" * 40))  # Enter: accept each transcript
-    code = run(["interview", "--voice", "--round", "onsite-technical", "--questions", "1", "--seed", "2",
+    code = run(["interview", "--voice", "--round", "onsite-technical-deep-dive", "--questions", "1", "--seed", "2",
                 "--max-follow-ups", "1"])
     out = capsys.readouterr().out
     assert code == 0, out

@@ -23,7 +23,7 @@ from mockinterviewer.transcript import (
 )
 
 PLAN = Plan(loop_id="netflix-senior-swe", seed=1, rounds=[
-    PlannedRound(round_id="onsite-technical", questions=[PlannedQuestion(question_id="q1", minutes=5)])])
+    PlannedRound(round_id="onsite-technical-deep-dive", questions=[PlannedQuestion(question_id="q1", minutes=5)])])
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -49,7 +49,7 @@ def test_turns_round_trip_in_order(store: Store) -> None:
     kinds = [TurnKind.OPENING, TurnKind.QUESTION, TurnKind.ANSWER]
     for i, (text, kind) in enumerate(zip(texts, kinds, strict=True)):
         speaker = Speaker.CANDIDATE if kind is TurnKind.ANSWER else Speaker.INTERVIEWER
-        store.save_turn("abc12345", Turn(index=i, speaker=speaker, kind=kind, text=text, round_id="onsite-technical",
+        store.save_turn("abc12345", Turn(index=i, speaker=speaker, kind=kind, text=text, round_id="onsite-technical-deep-dive",
                                          question_id="q1" if i else None, seconds=1.5 * i,
                                          meta={"latency_ms": 3}))
     loaded = store.load_session("abc")  # a unique prefix is enough

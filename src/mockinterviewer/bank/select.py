@@ -10,8 +10,10 @@ from mockinterviewer.bank.schema import Question, Round
 
 
 def eligible_questions(questions: Iterable[Question], round_: Round, level: str | None = None) -> list[Question]:
-    """Questions written for this round type (and level, when the question names levels)."""
-    chosen = [q for q in questions if round_.id in q.round_types]
+    """Questions written for this round type whose kind the round asks for (and level, when the
+    question names levels): a coding round never gets a behavioral question by a tagging slip."""
+    kinds = set(round_.kinds)
+    chosen = [q for q in questions if round_.id in q.round_types and q.kind in kinds]
     if level:
         chosen = [q for q in chosen if level in q.levels] or chosen
     return sorted(chosen, key=lambda q: q.id)
@@ -25,17 +27,19 @@ def select_questions(
     seed: int = 0,
     exclude: Iterable[str] = (),
     level: str | None = None,
+    taken: Iterable[str] = (),
 ) -> list[Question]:
     """Choose up to `count` questions (default: the round's) for the round.
 
     Fresh questions come first; the candidate's earlier questions are used only when the round
-    has no fresh ones left (and never twice in one plan). Categories are covered round-robin so
-    that a round does not draw all its questions from one category, and the total suggested time
-    stays within the round's duration whenever the bank allows it.
+    has no fresh ones left, and `taken` (questions already in this plan) never. Categories are
+    covered round-robin so that a round does not draw all its questions from one category, and the
+    total suggested time stays within the round's duration whenever the bank allows it.
     """
     wanted = count if count is not None else round_.questions
     rng = random.Random(f"{seed}:{round_.id}")
-    pool = eligible_questions(questions, round_, level)
+    never = set(taken)
+    pool = [q for q in eligible_questions(questions, round_, level) if q.id not in never]
     seen = set(exclude)
     fresh = [q for q in pool if q.id not in seen]
     stale = [q for q in pool if q.id in seen]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from mockinterviewer.bank.schema import Loop, Question
-from mockinterviewer.bank.select import select_questions
+from mockinterviewer.bank.schema import Loop, Question, Round
+from mockinterviewer.bank.select import eligible_questions, select_questions
 from mockinterviewer.errors import NotFoundError
 from mockinterviewer.transcript import Plan, PlannedQuestion, PlannedRound
 
@@ -34,25 +34,39 @@ def plan_session(
     else:
         rounds = list(loop.rounds)
     exclude = set(asked_before)
-    planned: list[PlannedRound] = []
-    for round_ in rounds:
-        chosen = select_questions(questions, round_, count=count, seed=seed, exclude=exclude, level=loop.level)
+    taken: set[str] = set()
+    chosen_by_round: dict[str, list[Question]] = {}
+    # Rounds share questions (a story fits a screen and an onsite interview): the rounds with the
+    # fewest fresh questions per question asked choose first, so a round with a large pool never
+    # takes the only fresh questions of a small one. The plan keeps the loop's order.
+    for round_ in sorted(rounds, key=lambda r: _scarcity(questions, r, exclude, count, loop.level)):
+        chosen = select_questions(
+            questions, round_, count=count, seed=seed, exclude=exclude, level=loop.level, taken=taken
+        )
         if not chosen:
             raise NotFoundError(
                 f"The bank has no questions for round '{round_.id}'.",
                 hint="Add questions whose round_types include it, then run 'mockinterviewer bank lint'.",
             )
         exclude.update(q.id for q in chosen)
-        available = max(round_.duration_minutes - ROUND_OVERHEAD_MINUTES, round_.duration_minutes * 0.5)
-        total = sum(q.suggested_minutes for q in chosen)
-        scale = available / total if total > available else 1.0
-        planned.append(
-            PlannedRound(
-                round_id=round_.id,
-                questions=[
-                    PlannedQuestion(question_id=q.id, minutes=round(q.suggested_minutes * scale, 2))
-                    for q in chosen
-                ],
-            )
-        )
+        taken.update(q.id for q in chosen)
+        chosen_by_round[round_.id] = chosen
+    planned = [
+        PlannedRound(round_id=round_.id, questions=_budget(round_, chosen_by_round[round_.id])) for round_ in rounds
+    ]
     return Plan(loop_id=loop.id, seed=seed, rounds=planned)
+
+
+def _scarcity(questions: Sequence[Question], round_: Round, exclude: set[str], count: int | None,
+              level: str) -> float:
+    fresh = [q for q in eligible_questions(questions, round_, level) if q.id not in exclude]
+    return len(fresh) / (count if count is not None else round_.questions)
+
+
+def _budget(round_: Round, chosen: list[Question]) -> list[PlannedQuestion]:
+    """Each question's minutes: its suggested time, scaled down when the round cannot hold them all
+    (the opening and the candidate's questions keep ROUND_OVERHEAD_MINUTES)."""
+    available = max(round_.duration_minutes - ROUND_OVERHEAD_MINUTES, round_.duration_minutes * 0.5)
+    total = sum(q.suggested_minutes for q in chosen)
+    scale = available / total if total > available else 1.0
+    return [PlannedQuestion(question_id=q.id, minutes=round(q.suggested_minutes * scale, 2)) for q in chosen]
