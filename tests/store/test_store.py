@@ -136,3 +136,28 @@ def test_read_only_database_even_as_root(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         read_only.save_turn("abc12345", turn)
     assert "MOCKINTERVIEWER_HOME" in str(info.value) and "not writable" in str(info.value)
+
+
+def test_an_id_prefix_is_matched_literally(store: Store) -> None:
+    store.create_session(session("ab6f6f12"))
+    store.create_session(session("cd_e1234"))
+    assert store.load_session("ab6f").id == "ab6f6f12"
+    assert store.load_session("cd_e").id == "cd_e1234"
+    for pattern in ("%6f6f", "%", "_b6f", "ab6f%", "cd%"):  # SQL LIKE wildcards are plain characters
+        with pytest.raises(NotFoundError):
+            store.load_session(pattern)
+
+
+def test_a_candidate_s_unfinished_plans_are_reserved(store: Store) -> None:
+    store.create_session(session("s1", "ada"))  # planned q1, not asked yet
+    assert store.reserved_questions("ada") == {"q1"} and store.reserved_questions("bob") == set()
+    store.set_status("s1", SessionStatus.COMPLETED)
+    assert store.reserved_questions("ada") == set()
+    seen: list[set[str]] = []
+
+    def build(taken: set[str]) -> Session:
+        seen.append(taken)
+        return session("s2", "ada")
+
+    store.create_planned_session("ada", build)
+    assert seen == [set()] and store.reserved_questions("ada") == {"q1"}

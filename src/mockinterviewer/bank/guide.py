@@ -1,6 +1,7 @@
 """Turn an interview prep guide (plain text, in the form of ../shared/guides/) into a loop file and
 question stubs. Stubs carry everything but the rubric, which a person (or a model, as a draft for
-a person to review) still has to write."""
+a person to review) still has to write. Importing again never overwrites a file (unless forced): it
+adds the new stubs and leaves the ones a person may have edited alone."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 import yaml
 
 from mockinterviewer.errors import InputError
+from mockinterviewer.safe_files import write_output
 
 _HEADER = re.compile(
     r"^(?P<category>.+?)(?P<difficulty>Easy|Medium|Hard)(?P<type>System Design|Technical|Behavioral|Coding)$"
@@ -159,37 +161,53 @@ def question_document(question: GuideQuestion, source: str, rubric: dict[str, An
 @dataclass
 class ImportResult:
     loop_path: Path
-    question_paths: list[Path]
+    question_paths: list[Path]  # written by this run
     needs_rubric: list[Path]
     drafted: list[Path]
+    left_alone: list[Path] = field(default_factory=list)  # existing files this run did not touch
 
 
-def write_import(guide: Guide, out_dir: Path, source: str, drafter: Any = None) -> ImportResult:
+def _write(path: Path, text: str, *, force: bool, left_alone: list[Path]) -> bool:
+    """Write `path` unless it exists (it may hold a person's edits); True when written."""
+    if (path.exists() or path.is_symlink()) and not force:
+        left_alone.append(path)
+        return False
+    write_output(path, text.encode("utf-8"), overwrite=force, mode=0o666)
+    return True
+
+
+def write_import(guide: Guide, out_dir: Path, source: str, drafter: Any = None, *, force: bool = False) -> ImportResult:
     """Write loops/<id>.yaml and questions/<category>/<id>.yaml under `out_dir`.
 
-    `drafter(question_document) -> dict | None` may draft a rubric (marked draft: true).
+    Files that already exist are left as they are (a person may have edited them) unless `force`;
+    run again on a longer guide, it adds only the new stubs. No file is written through a symbolic
+    link. `drafter(question_document) -> dict | None` may draft a rubric (marked draft: true).
     """
     out_dir = Path(out_dir)
     loop_doc = loop_document(guide)
+    left_alone: list[Path] = []
+    paths: list[Path] = []
+    missing: list[Path] = []
+    drafted: list[Path] = []
     try:
         (out_dir / "loops").mkdir(parents=True, exist_ok=True)
         loop_path = out_dir / "loops" / f"{loop_doc['id']}.yaml"
-        loop_path.write_text(yaml.safe_dump(loop_doc, sort_keys=False, width=100), encoding="utf-8")
-        paths: list[Path] = []
-        missing: list[Path] = []
-        drafted: list[Path] = []
+        _write(loop_path, yaml.safe_dump(loop_doc, sort_keys=False, width=100), force=force, left_alone=left_alone)
         for question in guide.questions:
+            folder = out_dir / "questions" / slugify(question.category, 4)
+            path = folder / f"{question.id}.yaml"
+            if (path.exists() or path.is_symlink()) and not force:
+                left_alone.append(path)  # checked before drafting: no model call for a kept file
+                continue
             doc = question_document(question, source, None)
             rubric = drafter(doc) if drafter is not None else None
             if rubric is not None:
                 doc["rubric"] = rubric
-            folder = out_dir / "questions" / slugify(question.category, 4)
             folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{question.id}.yaml"
             header = "" if rubric else "# STUB: add a rubric (see question_bank/questions for examples).\n"
-            path.write_text(header + yaml.safe_dump(doc, sort_keys=False, width=100), encoding="utf-8")
+            _write(path, header + yaml.safe_dump(doc, sort_keys=False, width=100), force=force, left_alone=left_alone)
             paths.append(path)
             (drafted if rubric else missing).append(path)
     except OSError as exc:
         raise InputError(f"Cannot write to {out_dir}: {exc}", hint="Choose a writable output folder.") from exc
-    return ImportResult(loop_path, paths, missing, drafted)
+    return ImportResult(loop_path, paths, missing, drafted, left_alone)

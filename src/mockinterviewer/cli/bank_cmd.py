@@ -98,17 +98,29 @@ def import_guide(
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write loops/ and questions/ into.")],
     draft: Annotated[bool, typer.Option("--draft-rubrics/--no-draft-rubrics",
                                         help="Draft rubrics with the configured LLM (marked as drafts).")] = True,
+    force: Annotated[bool, typer.Option("--force", help="Rewrite files that already exist (losing their edits).")]
+    = False,
 ) -> None:
-    """Turn a prep guide into a loop file and question stubs; say which stubs need rubrics."""
+    """Turn a prep guide into a loop file and question stubs; say which stubs need rubrics.
+
+    Run again, it only adds the stubs that do not exist yet and says which files it left alone.
+    """
     try:
         text = guide_file.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(f"Cannot read {guide_file}: {exc}", hint="Pass a UTF-8 text file.") from exc
     guide = parse_guide(text)
     drafter = _rubric_drafter() if draft else None
-    result = write_import(guide, out, source=guide_file.name, drafter=drafter)
-    console.print(f"Wrote {result.loop_path} ({len(guide.rounds)} rounds) and {len(result.question_paths)} "
-                  f"question file(s) under {out / 'questions'}.")
+    result = write_import(guide, out, source=guide_file.name, drafter=drafter, force=force)
+    loop_written = result.loop_path not in result.left_alone
+    console.print((f"Wrote {result.loop_path} ({len(guide.rounds)} rounds) and " if loop_written else "Wrote ")
+                  + f"{len(result.question_paths)} new question file(s) under {out / 'questions'}.", markup=False,
+                  soft_wrap=True)
+    if result.left_alone:
+        console.print(f"Left {len(result.left_alone)} existing file(s) as they are (--force rewrites them):",
+                      markup=False)
+        for path in result.left_alone:
+            console.print(f"  {path}", markup=False, soft_wrap=True)
     for path in result.drafted:
         console.print(f"  drafted rubric (review it, then remove 'draft: true'): {path}")
     if result.needs_rubric:

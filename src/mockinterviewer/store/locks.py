@@ -35,15 +35,19 @@ def _file_name(name: str) -> str:
 class Hold:
     """A lock kept until `release()` (or the end of the process)."""
 
-    def __init__(self, release: Connection | int) -> None:
-        self._held: Connection | int | None = release
+    def __init__(self, held: Connection | int, key: int | None = None) -> None:
+        self._held: Connection | int | None = held
+        self._key = key
 
     def release(self) -> None:
         held, self._held = self._held, None
         if isinstance(held, int):
             os.close(held)  # closing the descriptor drops the flock
         elif held is not None:
-            held.close()  # ends the server session, which drops its advisory locks
+            # the pool keeps the server session alive, so the advisory lock is dropped explicitly
+            held.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": self._key})
+            held.commit()
+            held.close()
 
 
 class Locks:
@@ -93,7 +97,7 @@ class Locks:
             got = connection.execute(text("SELECT pg_try_advisory_lock(:k)"), {"k": _key(name)}).scalar()
             connection.commit()
             if got:
-                return Hold(connection)
+                return Hold(connection, _key(name))
             connection.close()
             return None
         fd = self._open(name)
