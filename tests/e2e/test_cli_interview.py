@@ -104,7 +104,7 @@ def test_strong_answers_score_above_weak_ones_in_the_report(tmp_path: Path, bank
 
 def test_whole_loop_runs_round_by_round_and_never_repeats(tmp_path: Path,  # type: ignore[no-untyped-def]
                                                           capsys: pytest.CaptureFixture[str], bank) -> None:
-    answers = write_answers(tmp_path, ["/skip", "no"] * 20)
+    answers = write_answers(tmp_path, ["/skip", "no"] * 30)
     code, out, _ = cli(capsys, "interview", "--answers", str(answers), "--candidate", "ada", "--seed", "1")
     assert code == 0, out
     code, out, _ = cli(capsys, "interview", "--answers", str(answers), "--candidate", "ada", "--seed", "1")
