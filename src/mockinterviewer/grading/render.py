@@ -1,12 +1,18 @@
-"""Render a Report as plain text (terminal), Markdown, HTML or JSON."""
+"""Render a Report as plain text (terminal), Markdown, HTML or JSON.
+
+Text from the candidate or a model is made safe for each format (see `safe_text`): no control
+characters in text, no live HTML or Markdown in md, everything escaped in HTML.
+"""
 
 from __future__ import annotations
 
-import html
 import json
+import re
+from collections.abc import Callable
 from typing import Literal
 
 from mockinterviewer.grading.report import Report
+from mockinterviewer.safe_text import html_safe, markdown_safe, strip_controls
 from mockinterviewer.transcript import QuestionGrade
 
 Format = Literal["text", "md", "html", "json"]
@@ -16,55 +22,61 @@ def _fmt(score: float, max_score: float) -> str:
     return f"{score:.1f}/{max_score:.0f}"
 
 
+# C0 controls are escaped by json.dumps; these would still reach a terminal raw (C1, DEL, bidi overrides).
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
 def render(report: Report, fmt: Format) -> str:
     if fmt == "json":
-        return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False)
-    markdown = _markdown(report)
+        text = json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False)
+        return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
     if fmt == "md":
-        return markdown
+        return _markdown(report)
     if fmt == "html":
         return _html(report)
     return _text(report)
 
 
-def _question_lines(grade: QuestionGrade, bullet: str, quote: str) -> list[str]:
-    lines = [f"Score {_fmt(grade.score, grade.max_score)}" + (f"  [{', '.join(grade.flags)}]" if grade.flags else "")]
+def _question_lines(grade: QuestionGrade, bullet: str, quote: str, esc: Callable[[str], str] = str) -> list[str]:
+    """The lines of one graded question; `esc` makes each piece of candidate or model text safe."""
+    flags = f"  [{esc(', '.join(grade.flags))}]" if grade.flags else ""
+    lines = [f"Score {_fmt(grade.score, grade.max_score)}" + flags]
     if grade.summary:
-        lines.append(grade.summary)
+        lines.append(esc(grade.summary))
     if grade.caps:
         lines.append("Capped:")
-        lines.extend(f"{bullet}{c}" for c in grade.caps)
+        lines.extend(f"{bullet}{esc(c)}" for c in grade.caps)
     for criterion in grade.criteria:
-        label = f" ({criterion.grader})" if criterion.grader != "rubric" else ""
+        label = f" ({esc(criterion.grader)})" if criterion.grader != "rubric" else ""
         rationale = criterion.rationale
         prefix = _fmt(criterion.score, criterion.max_score)
         if rationale.startswith(prefix):
             rationale = rationale[len(prefix):].lstrip(" ,.-")
-        lines.append(f"{bullet}{criterion.name}: {prefix}{label} - {rationale}")
-        lines.extend(f"    {quote}{q}" + ('"' if quote == '"' else "") for q in criterion.evidence)
+        lines.append(f"{bullet}{esc(criterion.name)}: {prefix}{label} - {esc(rationale)}")
+        lines.extend(f"    {quote}{esc(q)}" + ('"' if quote == '"' else "") for q in criterion.evidence)
     if grade.strengths:
         lines.append("Strengths:")
-        lines.extend(f"{bullet}{s}" for s in grade.strengths)
+        lines.extend(f"{bullet}{esc(s)}" for s in grade.strengths)
     if grade.gaps:
         lines.append("Gaps:")
-        lines.extend(f"{bullet}{g}" for g in grade.gaps)
+        lines.extend(f"{bullet}{esc(g)}" for g in grade.gaps)
     if grade.next_step:
-        lines.append(f"Next step: {grade.next_step}")
+        lines.append(f"Next step: {esc(grade.next_step)}")
     return lines
 
 
-def _delivery_lines(report: Report, bullet: str) -> list[str]:
+def _delivery_lines(report: Report, bullet: str, esc: Callable[[str], str] = str) -> list[str]:
     if not report.delivery or "session" not in report.delivery:
         return []
     summary = report.delivery["session"]
     lines = ["Delivery (spoken answers):"]
-    lines.extend(f"{bullet}{key.replace('_', ' ')}: {value}" for key, value in summary.items()
+    lines.extend(f"{bullet}{esc(key.replace('_', ' '))}: {esc(str(value))}" for key, value in summary.items()
                  if not isinstance(value, (dict, list)))
-    lines.extend(f"{bullet}{tip}" for tip in report.delivery.get("feedback", []))
+    lines.extend(f"{bullet}{esc(str(tip))}" for tip in report.delivery.get("feedback", []))
     for answer in report.delivery.get("answers", []):
         fillers = answer.get("filler_count", 0)
         lines.append(
-            f"{bullet}answer at turn {answer.get('turn')} ({answer.get('question_id')}): "
+            f"{bullet}answer at turn {answer.get('turn')} ({esc(str(answer.get('question_id')))}): "
             f"{answer.get('wpm', 0):.0f} words/min, {fillers} filler word(s), "
             f"{answer.get('long_pauses', 0)} long pause(s), {answer.get('talk_seconds', 0):.0f} s talking"
         )
@@ -89,37 +101,38 @@ def _text(report: Report) -> str:
         out += ["", *delivery]
     if report.notes:
         out += ["", *report.notes]
-    return "\n".join(out)
+    return strip_controls("\n".join(out))
 
 
 def _markdown(report: Report) -> str:
+    md = markdown_safe
     out = [
-        f"# Feedback report: session {report.session_id}",
+        f"# Feedback report: session {md(report.session_id)}",
         "",
-        f"**Candidate:** {report.candidate}  ",
-        f"**Loop:** {report.company} {report.role}  ",
-        f"**Status:** {report.status}  ",
-        f"**Interviewer:** {report.interviewer}  ",
-        f"**Overall:** {_fmt(report.score, report.max_score)} ({report.hire_signal})",
+        f"**Candidate:** {md(report.candidate)}  ",
+        f"**Loop:** {md(report.company)} {md(report.role)}  ",
+        f"**Status:** {md(report.status)}  ",
+        f"**Interviewer:** {md(report.interviewer)}  ",
+        f"**Overall:** {_fmt(report.score, report.max_score)} ({md(report.hire_signal)})",
         "",
         "| Round | Score | Signal |",
         "|---|---|---|",
     ]
-    out += [f"| {r.name} | {_fmt(r.score, r.max_score)} | {r.hire_signal} |" for r in report.rounds]
+    out += [f"| {md(r.name)} | {_fmt(r.score, r.max_score)} | {md(r.hire_signal)} |" for r in report.rounds]
     for index, grade in enumerate(report.questions, 1):
-        out += ["", f"## Q{index}. {grade.prompt}", ""]
+        out += ["", f"## Q{index}. {md(grade.prompt)}", ""]
         out += [line if line.startswith(("- ", "    ")) else line + "  " for line in
-                _question_lines(grade, "- ", "> ")]
-    delivery = _delivery_lines(report, "- ")
+                _question_lines(grade, "- ", "> ", md)]
+    delivery = _delivery_lines(report, "- ", md)
     if delivery:
         out += ["", "## " + delivery[0].rstrip(":"), "", *delivery[1:]]
     if report.notes:
-        out += ["", *[f"_{n}_" for n in report.notes]]
+        out += ["", *[f"_{md(n)}_" for n in report.notes]]
     return "\n".join(out) + "\n"
 
 
 def _html(report: Report) -> str:
-    e = html.escape
+    e = html_safe
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>Feedback report {e(report.session_id)}</title>",
