@@ -1,11 +1,14 @@
 """Read a question bank directory (YAML) into validated models.
 
 Errors name the file, the line and the field, and say what to fix. `lint_bank` collects every
-problem in a bank; `load_bank` raises on the first set of problems.
+problem in a bank; `load_bank` raises on the first set of problems. Sizes and counts are capped
+(file size, text length, items per list) so a runaway file is refused by lint instead of making
+grading slow; a question no loop can ask is reported by lint but does not stop an interview.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,12 +23,20 @@ from mockinterviewer.errors import BankError, NotFoundError
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+# Limits far above any real question (the shipped ones are under 12 KB, 9 signals a criterion).
+MAX_FILE_BYTES = 200_000
+MAX_TEXT_CHARS = 4_000
+MAX_ITEMS = {"signals": 40, "examples": 20, "exemplar": 20, "red_flags": 20}
+MAX_ITEMS_DEFAULT = 50
+
+
 @dataclass(frozen=True)
 class Problem:
     path: Path
     line: int | None
     field: str | None
     message: str
+    blocking: bool = True  # False: the bank still loads (lint reports it all the same)
 
     def __str__(self) -> str:
         where = f"{self.path}" + (f":{self.line}" if self.line else "")
@@ -96,8 +107,33 @@ def _hint_for(error: Mapping[str, Any]) -> str:
     return str(error.get("msg", "invalid value"))
 
 
+def _limits(path: Path, node: yaml.Node | None, data: Any, loc: tuple[Any, ...] = ()) -> list[Problem]:
+    """Problems for text longer than MAX_TEXT_CHARS and lists longer than their MAX_ITEMS."""
+    problems: list[Problem] = []
+    dotted = ".".join(str(p) for p in loc) or None
+    if isinstance(data, str) and len(data) > MAX_TEXT_CHARS:
+        problems.append(Problem(path, _line_of(node, loc), dotted,
+                                f"{len(data)} characters; at most {MAX_TEXT_CHARS}: shorten it"))
+    elif isinstance(data, list):
+        name = next((str(p) for p in reversed(loc) if isinstance(p, str)), "")
+        limit = MAX_ITEMS.get(name, MAX_ITEMS_DEFAULT)
+        if len(data) > limit:
+            return [Problem(path, _line_of(node, loc), dotted,
+                            f"{len(data)} items; at most {limit}: keep the ones that matter most")]
+        for index, item in enumerate(data):
+            problems += _limits(path, node, item, (*loc, index))
+    elif isinstance(data, dict):
+        for key, value in data.items():
+            problems += _limits(path, node, value, (*loc, key))
+    return problems
+
+
 def _parse(path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, list[Problem]]:
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            return None, [Problem(path, None, None, f"the file is {size:,} bytes; a bank file may be at most "
+                                                    f"{MAX_FILE_BYTES:,}: split or shorten it")]
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         return None, [Problem(path, None, None, f"cannot read the file ({exc}); it must be UTF-8 YAML")]
@@ -110,16 +146,42 @@ def _parse(path: Path, model: type[BaseModel]) -> tuple[BaseModel | None, list[P
         return None, [Problem(path, line, None, f"invalid YAML: {problem}; fix the syntax on that line")]
     if not isinstance(data, dict):
         return None, [Problem(path, 1, None, f"expected a mapping of fields, got {type(data).__name__}")]
+    node = yaml.compose(text, Loader=_Loader)
+    too_big = _limits(path, node, data)
+    if too_big:
+        return None, too_big
     try:
         return model.model_validate(data), []
     except ValidationError as exc:
-        node = yaml.compose(text, Loader=_Loader)
         problems = []
         for error in exc.errors():
-            loc = tuple(error.get("loc", ()))
+            loc = _refine(data, tuple(error.get("loc", ())), str(error.get("msg", "")))
             dotted = ".".join(str(p) for p in loc) or None
             problems.append(Problem(path, _line_of(node, loc), dotted, _hint_for(error)))
         return None, problems
+
+
+def _refine(data: dict[str, Any], loc: tuple[Any, ...], message: str) -> tuple[Any, ...]:
+    """A more precise location for an error a model validator reports on a whole loop or list.
+
+    "round 'x' names values [...]" points at that round's values; "round ids must be unique" at
+    the first repeated id.
+    """
+    found = data.get("rounds")
+    rounds: list[Any] = found if isinstance(found, list) else []
+    ids = [r.get("id") if isinstance(r, dict) else None for r in rounds]
+    named = re.search(r"round '([^']+)'", message)
+    if named and named.group(1) in ids:
+        index = ids.index(named.group(1))
+        has_values = isinstance(rounds[index], dict) and "values" in rounds[index]
+        return ("rounds", index, "values" if "values" in message and has_values else "id")
+    if "round ids must be unique" in message:
+        seen: set[Any] = set()
+        for index, round_id in enumerate(ids):
+            if round_id in seen:
+                return ("rounds", index, "id")
+            seen.add(round_id)
+    return loc
 
 
 def lint_bank(root: Path) -> tuple[Bank, list[Problem]]:
@@ -148,26 +210,57 @@ def lint_bank(root: Path) -> tuple[Bank, list[Problem]]:
                 continue
             seen[question.id] = path
             bank.questions[question.id] = question
+    loop_paths: dict[str, Path] = {}
     for path in loop_files:
         loop, found = _parse(path, Loop)
         problems.extend(found)
         if isinstance(loop, Loop):
             if loop.id in bank.loops:
-                problems.append(Problem(path, None, "id", f"duplicate loop id '{loop.id}'"))
+                problems.append(Problem(path, _line_at(path, ("id",)), "id",
+                                        f"duplicate loop id '{loop.id}', already used by {loop_paths[loop.id]}"))
                 continue
             bank.loops[loop.id] = loop
+            loop_paths[loop.id] = path
     for loop in bank.loops.values():
-        for round_ in loop.rounds:
+        for index, round_ in enumerate(loop.rounds):
             if not bank.for_round(round_.id):
+                path = loop_paths[loop.id]
                 problems.append(
-                    Problem(root / "loops", None, f"rounds.{round_.id}",
-                            f"loop '{loop.id}' round '{round_.id}' has no questions with that round type")
+                    Problem(path, _line_at(path, ("rounds", index, "id")), f"rounds.{index}.id",
+                            f"round '{round_.id}' has no questions with that round type: add some, or fix "
+                            "the round id")
                 )
+    problems += _unaskable(bank, seen)
     return bank, problems
+
+
+def _line_at(path: Path, loc: tuple[Any, ...]) -> int | None:
+    try:
+        return _line_of(yaml.compose(path.read_text(encoding="utf-8"), Loader=_Loader), loc)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return None
+
+
+def _unaskable(bank: Bank, paths: dict[str, Path]) -> list[Problem]:
+    """A question whose round types name no round of any loop can never be asked."""
+    if not bank.loops:
+        return []
+    rounds = {r.id for loop in bank.loops.values() for r in loop.rounds}
+    problems = []
+    for question in bank.questions.values():
+        if not set(question.round_types) & rounds:
+            problems.append(Problem(
+                paths[question.id], _line_at(paths[question.id], ("round_types", 0)), "round_types",
+                f"no loop has a round {', '.join(repr(r) for r in question.round_types)}, so the question can "
+                f"never be asked; use one of: {', '.join(sorted(rounds))}",
+                blocking=False,
+            ))
+    return problems
 
 
 def load_bank(root: Path) -> Bank:
     bank, problems = lint_bank(root)
+    problems = [p for p in problems if p.blocking]
     if problems:
         listing = "\n".join(f"  {p}" for p in problems[:20])
         more = f"\n  ... and {len(problems) - 20} more" if len(problems) > 20 else ""

@@ -17,7 +17,10 @@ from mockinterviewer.cli.app import app
 from mockinterviewer.config import load_settings
 from mockinterviewer.errors import BankError, InputError
 
-bank_app = typer.Typer(help="Inspect, validate and extend the question bank.", no_args_is_help=True)
+bank_app = typer.Typer(
+    help="Inspect, validate and extend the question bank (MOCKINTERVIEWER_BANK_DIR, default: the shipped bank).",
+    no_args_is_help=True,
+)
 app.add_typer(bank_app, name="bank")
 
 console = Console(highlight=False)
@@ -29,9 +32,13 @@ def _bank_dir(path: Path | None) -> Path:
 
 @bank_app.command("lint")
 def lint(
-    directory: Annotated[Path | None, typer.Argument(help="Bank folder (default: the shipped bank).")] = None,
+    directory: Annotated[Path | None, typer.Argument(
+        help="Bank folder (default: MOCKINTERVIEWER_BANK_DIR, else the shipped bank).")] = None,
 ) -> None:
-    """Validate every question and loop file; list each problem with its file, line and field."""
+    """Validate every question and loop file; list each problem with its file, line and field.
+
+    Also reports questions no loop can ask, and files, texts or lists over the size limits.
+    """
     root = _bank_dir(directory)
     bank, problems = lint_bank(root)
     if problems:
