@@ -223,7 +223,7 @@ def _caps(
 
 
 def _problem_gap(question: Question, criterion: Criterion, problem: str) -> str:
-    said = f'{criterion.name}: you said "{_short(problem)}"; that leaves '
+    said = f'you said "{_short(problem)}"; that leaves '
     if _derived(question):
         return said + "this point unstated."
     return said + f"{criterion.name.lower()} unmet. It asks for this: {criterion.description.strip()}"
@@ -257,20 +257,21 @@ def _strengths_gaps(
             continue
         target = min(scale_max, max(level + 1, strong))
         parts = [_problem_gap(question, criterion, p) for p in grade.problems]
-        if derived:
-            text = f"{criterion.name}: at level {level} of {scale_max}; {criterion.anchors.get(target, '')}"
-            parts.append(text.rstrip())
-        else:
-            text = f"{criterion.name}: at level {level}; level {target} needs: {criterion.anchors.get(target, '')}"
-            if finding.missing:
-                text += f" Not yet covered: {'; '.join(finding.missing[:3])}."
-            parts.append(text)
+        if level < scale_max:
+            needs = criterion.anchors.get(target, "")
+            if derived:
+                text = f"at level {level} of {scale_max}; {needs}"
+            else:
+                text = f"at level {level}; level {target} needs: {needs}"
+                if finding.missing:
+                    text += f" Not yet covered: {'; '.join(finding.missing[:3])}."
+            parts.append(("It is " + text) if parts else text)
         if criterion.must_have and level <= 1:
             cap = min(rubric.must_have_cap, float(scale_max))
             held = f"at level {level} it holds the question to at most {_fmt(cap, scale_max)}"
             parts.append(f"It is core to this question: {held}.")
         parts += list(finding.notes)
-        gaps.append(" ".join(parts))
+        gaps.append(f"{criterion.name}: " + " ".join(p.rstrip() for p in parts))
     return strengths, gaps
 
 
