@@ -10,9 +10,14 @@ With `samples > 1` each criterion is judged that many times and the median (low)
 
 No inflated grades: the offline quality checks run first. An answer they flag with no offline
 credit at all (empty, gibberish, off-topic, only an injection) gets the offline grade as it is
-(`grader="rubric"`) without asking the model; sentences that try to instruct the grader are
-removed before the model sees the answer; and when the offline checks flag the answer at all
-(no_answer, gibberish, off_topic, injection) no criterion may score above its offline score.
+(`grader="rubric"`) without asking the model; sentences that try to instruct the grader or ask
+for the answer are removed before the model sees it (`feedback.judge_text`, the same sentences the
+offline grader drops); and when the offline checks flag the answer at all (no_answer, gibberish,
+off_topic, injection) no criterion may score above its offline score.
+
+Each judged criterion (or its offline fallback) becomes a `CriterionFinding`, carrying the clauses
+the offline matcher found arguing against it; `feedback.question_grade` words the grade, exactly as
+for the offline grader.
 
 `QuestionGrade.grader` is "llm" (every criterion by the model), "mixed" (some fell back), or
 "rubric-fallback" (all fell back); each CriterionGrade says which grader produced it.
