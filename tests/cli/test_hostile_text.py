@@ -14,7 +14,7 @@ from tests.cli.helpers import cli, sessions, write_answers
 ESCAPES = "\x1b[2J\x1b[31mRED\x1b[0m \x1b]8;;http://evil.example\x1b\\link\x1b]8;;\x1b\\ \x9b1m"
 MARKUP = "[red]markup[/red] [link=http://evil.example]x[/link]"
 HTML = "<script>alert(1)</script> <img src=x onerror=alert(2)> [a](javascript:alert(3))"
-ANSWER = f"{ESCAPES} {MARKUP} {HTML} nul\x00byte I would retry with exponential backoff and jitter."
+ANSWER = f"{ESCAPES} {MARKUP} {HTML} :thumbs_up: nul\x00byte I would retry with exponential backoff and jitter."
 NAME = "\x1b[2J[bold red]Mallory[/bold red]<img src=x onerror=alert(9)>\x1b[31m"
 TERMINAL_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
@@ -28,7 +28,7 @@ def session_id(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> str:
     shown = out + err
     assert not TERMINAL_CONTROL.search(shown), repr(shown)  # greeting, echoed answer, report
     assert "[bold red]Mallory[/bold red]" in shown  # the name's markup is shown, not applied
-    assert "[red]markup[/red]" in shown and "nulbyte" in shown
+    assert "[red]markup[/red]" in shown and "nulbyte" in shown and ":thumbs_up:" in shown
     for fragment in ("[31m", "[2J", "]8;;", "[0m"):
         assert fragment not in shown
     [summary] = sessions(capsys)

@@ -54,7 +54,7 @@ class TerminalChannel:
         interviewer_label: str = "Interviewer",
         paste_window: float = 0.05,
     ) -> None:
-        self.console = console or Console(highlight=False)
+        self.console = console or Console(highlight=False, emoji=False)
         self.stdin = stdin or sys.stdin
         if hasattr(self.stdin, "reconfigure"):
             with contextlib.suppress(ValueError, io.UnsupportedOperation):

@@ -16,6 +16,7 @@ from mockinterviewer.bank.loader import lint_bank, load_bank
 from mockinterviewer.cli.app import app
 from mockinterviewer.config import load_settings
 from mockinterviewer.errors import BankError, InputError
+from mockinterviewer.safe_text import rich_safe
 
 bank_app = typer.Typer(
     help="Inspect, validate and extend the question bank (MOCKINTERVIEWER_BANK_DIR, default: the shipped bank).",
@@ -79,8 +80,8 @@ def list_questions(
         table.add_column(column, overflow="fold")
     for row in rows:
         prompt = row["prompt"] if len(row["prompt"]) < 90 else row["prompt"][:87] + "..."
-        table.add_row(row["id"], ", ".join(row["round_types"]), row["category"], row["kind"],
-                      row["difficulty"], prompt)
+        cells = (row["id"], ", ".join(row["round_types"]), row["category"], row["kind"], row["difficulty"], prompt)
+        table.add_row(*(rich_safe(cell) for cell in cells))
     console.print(table)
 
 

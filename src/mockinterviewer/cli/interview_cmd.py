@@ -31,8 +31,9 @@ from mockinterviewer.store.locks import Hold
 from mockinterviewer.store.store import new_session_id
 from mockinterviewer.transcript import Session, SessionStatus
 
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False, soft_wrap=True)
+# emoji codes such as ":smile:" in an answer or a name are shown as typed, like markup
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
 
 MAX_CANDIDATE_CHARS = 100
 MAX_ANSWER_FILE_BYTES = 1_000_000  # one answer; the grader keeps the first 20,000 characters
