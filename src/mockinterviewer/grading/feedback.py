@@ -230,7 +230,9 @@ def _problem_gap(question: Question, criterion: Criterion, problem: str) -> str:
 
 
 def _strengths_gaps(
-    question: Question, grades: Sequence[CriterionGrade], findings: Sequence[CriterionFinding],
+    question: Question,
+    grades: Sequence[CriterionGrade],
+    findings: Sequence[CriterionFinding],
     red_flags: Sequence[RedFlagHit],
 ) -> tuple[list[str], list[str]]:
     rubric = question.rubric

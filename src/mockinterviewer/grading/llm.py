@@ -33,7 +33,7 @@ from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
 from mockinterviewer.bank.schema import Criterion, Question
-from mockinterviewer.grading import feedback, quality
+from mockinterviewer.grading import feedback, quality, red_flags
 from mockinterviewer.grading.base import Grader
 from mockinterviewer.grading.findings import CriterionFinding
 from mockinterviewer.providers.call import ChatCaller, ModelCallError
@@ -245,7 +245,7 @@ class LLMGrader:
             answer=offline.answer,
             round_id=offline.round_id,
             flags=offline.flags,
-            red_flags=(),
+            red_flags=red_flags.detect(question, answers),
             grader=label,
             remarks=remarks,
         )

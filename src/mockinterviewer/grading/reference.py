@@ -17,7 +17,7 @@ from itertools import pairwise
 
 from pydantic import ValidationError
 
-from mockinterviewer.bank.schema import Criterion, Difficulty, Kind, Question, Rubric
+from mockinterviewer.bank.schema import Criterion, Difficulty, Kind, Question, RedFlag, Rubric
 from mockinterviewer.grading.text import STOPWORDS, clauses, content_stems, sentences
 
 __all__ = ["DERIVED_CATEGORY", "derived_anchors", "question_from_reference"]
@@ -113,7 +113,7 @@ def question_from_reference(
     rubric = dict(
         scale_max=scale_max,
         criteria=criteria,
-        red_flags=["None listed: this rubric was derived from a reference answer."],
+        red_flags=[RedFlag(text="None listed: this rubric was derived from a reference answer.")],
         exemplar=exemplar,
         draft=True,
     )

@@ -51,7 +51,7 @@ def _question_lines(grade: QuestionGrade, bullet: str, quote: str, esc: Callable
         rationale = criterion.rationale
         prefix = _fmt(criterion.score, criterion.max_score)
         if rationale.startswith(prefix):
-            rationale = rationale[len(prefix):].lstrip(" ,.-")
+            rationale = rationale[len(prefix) :].lstrip(" ,.-")
         lines.append(f"{bullet}{esc(criterion.name)}: {prefix}{label} - {esc(rationale)}")
         lines.extend(f"    {quote}{esc(q)}" + ('"' if quote == '"' else "") for q in criterion.evidence)
     if grade.strengths:
@@ -70,8 +70,11 @@ def _delivery_lines(report: Report, bullet: str, esc: Callable[[str], str] = str
         return []
     summary = report.delivery["session"]
     lines = ["Delivery (spoken answers):"]
-    lines.extend(f"{bullet}{esc(key.replace('_', ' '))}: {esc(str(value))}" for key, value in summary.items()
-                 if not isinstance(value, (dict, list)))
+    lines.extend(
+        f"{bullet}{esc(key.replace('_', ' '))}: {esc(str(value))}"
+        for key, value in summary.items()
+        if not isinstance(value, (dict, list))
+    )
     lines.extend(f"{bullet}{esc(str(tip))}" for tip in report.delivery.get("feedback", []))
     for answer in report.delivery.get("answers", []):
         fillers = answer.get("filler_count", 0)
@@ -91,8 +94,9 @@ def _text(report: Report) -> str:
         "",
     ]
     for round_ in report.rounds:
-        out.append(f"{round_.name}: {_fmt(round_.score, round_.max_score)} - {round_.hire_signal} "
-                   f"(bar {round_.bar:.1f})")
+        out.append(
+            f"{round_.name}: {_fmt(round_.score, round_.max_score)} - {round_.hire_signal} (bar {round_.bar:.1f})"
+        )
     for index, grade in enumerate(report.questions, 1):
         out += ["", f"Q{index}. {grade.prompt}"]
         out += _question_lines(grade, "  - ", '"')
@@ -121,8 +125,9 @@ def _markdown(report: Report) -> str:
     out += [f"| {md(r.name)} | {_fmt(r.score, r.max_score)} | {md(r.hire_signal)} |" for r in report.rounds]
     for index, grade in enumerate(report.questions, 1):
         out += ["", f"## Q{index}. {md(grade.prompt)}", ""]
-        out += [line if line.startswith(("- ", "    ")) else line + "  " for line in
-                _question_lines(grade, "- ", "> ", md)]
+        out += [
+            line if line.startswith(("- ", "    ")) else line + "  " for line in _question_lines(grade, "- ", "> ", md)
+        ]
     delivery = _delivery_lines(report, "- ", md)
     if delivery:
         out += ["", "## " + delivery[0].rstrip(":"), "", *delivery[1:]]
@@ -146,8 +151,10 @@ def _html(report: Report) -> str:
         f"<p><strong>Overall: {_fmt(report.score, report.max_score)}</strong> ({e(report.hire_signal)})</p>",
         "<table><tr><th>Round</th><th>Score</th><th>Signal</th></tr>",
     ]
-    parts += [f"<tr><td>{e(r.name)}</td><td>{_fmt(r.score, r.max_score)}</td><td>{e(r.hire_signal)}</td></tr>"
-              for r in report.rounds]
+    parts += [
+        f"<tr><td>{e(r.name)}</td><td>{_fmt(r.score, r.max_score)}</td><td>{e(r.hire_signal)}</td></tr>"
+        for r in report.rounds
+    ]
     parts.append("</table>")
     for index, grade in enumerate(report.questions, 1):
         parts.append(f"<h2>Q{index}. {e(grade.prompt)}</h2>")
@@ -161,8 +168,10 @@ def _html(report: Report) -> str:
         for c in grade.criteria:
             grader = f" ({e(c.grader)})" if c.grader != "rubric" else ""
             quotes = "".join(f"<blockquote>{e(q)}</blockquote>" for q in c.evidence)
-            parts.append(f"<li><strong>{e(c.name)}</strong>: {_fmt(c.score, c.max_score)}{grader}"
-                         f" &mdash; {e(c.rationale)}{quotes}</li>")
+            parts.append(
+                f"<li><strong>{e(c.name)}</strong>: {_fmt(c.score, c.max_score)}{grader}"
+                f" &mdash; {e(c.rationale)}{quotes}</li>"
+            )
         parts.append("</ul>")
         if grade.strengths:
             parts.append("<p>Strengths:</p><ul>" + "".join(f"<li>{e(s)}</li>" for s in grade.strengths) + "</ul>")
@@ -172,8 +181,9 @@ def _html(report: Report) -> str:
             parts.append(f"<p><em>Next step:</em> {e(grade.next_step)}</p>")
     delivery = _delivery_lines(report, "")
     if delivery:
-        parts.append(f"<h2>{e(delivery[0].rstrip(':'))}</h2><ul>"
-                     + "".join(f"<li>{e(x)}</li>" for x in delivery[1:]) + "</ul>")
+        parts.append(
+            f"<h2>{e(delivery[0].rstrip(':'))}</h2><ul>" + "".join(f"<li>{e(x)}</li>" for x in delivery[1:]) + "</ul>"
+        )
     parts += [f"<p><em>{e(n)}</em></p>" for n in report.notes]
     parts.append("</body></html>")
     return "\n".join(parts)

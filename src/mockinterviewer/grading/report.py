@@ -61,8 +61,10 @@ def _delivery(session: Session) -> dict[str, Any] | None:
     if not spoken:
         return None
     per_answer = [t.meta["delivery"] for t in spoken]
-    answers = [{"turn": t.index, "question_id": t.question_id, "audio": t.meta.get("audio"), **t.meta["delivery"]}
-               for t in spoken]
+    answers = [
+        {"turn": t.index, "question_id": t.question_id, "audio": t.meta.get("audio"), **t.meta["delivery"]}
+        for t in spoken
+    ]
     try:
         from mockinterviewer.speech.delivery import feedback, summarize
     except ImportError:
@@ -99,8 +101,10 @@ def build_report(session: Session, loop: Loop, grades: list[QuestionGrade]) -> R
     overall = _mean([r.score for r in rounds])
     notes = []
     if session.status.value != "completed":
-        notes.append(f"The session is {session.status.value.replace('_', ' ')}: only the questions asked so "
-                     f"far are graded. Continue it with 'mockinterviewer resume {session.id}'.")
+        notes.append(
+            f"The session is {session.status.value.replace('_', ' ')}: only the questions asked so "
+            f"far are graded. Continue it with 'mockinterviewer resume {session.id}'."
+        )
     fallbacks = sorted({c.grader for g in grades for c in g.criteria if c.grader != "rubric"})
     if fallbacks:
         notes.append("Graders used: " + ", ".join(sorted({c.grader for g in grades for c in g.criteria})) + ".")

@@ -24,11 +24,12 @@ Owns the scoring used everywhere offline (interviews, reports, and the grader-ag
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from mockinterviewer.bank.schema import Criterion, Kind, Question
-from mockinterviewer.grading import feedback, quality
+from mockinterviewer.grading import feedback, polarity, quality, red_flags
 from mockinterviewer.grading.findings import CriterionFinding
 from mockinterviewer.grading.reference import DERIVED_CATEGORY
 from mockinterviewer.grading.text import SYNONYM_CREDIT, Span, clauses, content_stems, fuzzy_match, synonyms, tokenize
@@ -50,6 +51,10 @@ GENERIC_WEIGHT = 0.5  # weight of a vague word (use, make, way, thing ...)
 SHARED_PENALTY = 0.5  # a stem used by k criteria weighs 1 / (1 + SHARED_PENALTY * (k - 1))
 DISTINCT_SHARE = 0.4  # with 3+ criteria, a stem used by more than this share of them is not distinctive
 MAX_QUOTES = 3
+# A cap at level 1 for a denied practice held 13 of 43 strong calibration answers down (false denials,
+# measured): a denial is named in the feedback and never quoted as evidence, but does not cap (1.0 = none).
+PROBLEM_CAP = 1.0
+_FIRST_PERSON_RE = re.compile(r"\b(?:I|I'm|I'd|I've|I'll|me|my|myself|mine)\b")
 RICH_CRITERION_TERMS = 8  # a criterion described by this many rubric words needs more than one of them
 MIN_STEMS = 2  # distinct rubric words an answer must use before a criterion can pass its lowest level
 SINGLE_TERM_CAP = 0.25  # the most a criterion evidenced by a single rubric word can earn, as a share of the scale
@@ -75,6 +80,7 @@ class _CompiledCriterion:
     criterion: Criterion
     sets: tuple[_TermSet, ...]
     distinctive: frozenset[str]  # stems only this criterion (or few) uses; one must match to score
+    negative: frozenset[str] = frozenset()  # texts of the sets that are themselves denials ("do not retry 4xx")
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,6 +98,7 @@ class _Unit:
     span: Span
     stems: frozenset[str]
     bare: bool  # a run of 6+ keywords with no function word or punctuation: a list, not an explanation
+    first_person: bool = False  # says "I", "my", "me": the candidate's own part
 
 
 @dataclass(slots=True)
@@ -102,6 +109,8 @@ class _Match:
     matched: list[str]  # signal texts that were (mostly) matched
     missing: list[str]  # signal texts that were not
     bare: bool = False  # only a bare keyword list supports it
+    problems: list[str] = field(default_factory=list)  # clauses that deny what the criterion asks
+    notes: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -109,6 +118,7 @@ class _Answer:
     units: list[_Unit] = field(default_factory=list)
     vocab: dict[str, list[int]] = field(default_factory=dict)  # stem -> unit indexes
     by_initial: dict[str, list[str]] = field(default_factory=dict)  # first letter -> stems (fuzzy candidates)
+    denied: dict[str, list[int]] = field(default_factory=dict)  # stem -> units that deny it ("without any locks")
     best: dict[str, tuple[float, str | None]] = field(default_factory=dict)  # memo of _best
 
 
@@ -165,7 +175,8 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
         sets = [s for s in sets if s.weights]
         stems = {s for t in sets for s in t.weights}
         distinctive = {s for s in stems if spread.get(s, 1) <= limit} or stems
-        compiled.append(_CompiledCriterion(criterion, tuple(sets), frozenset(distinctive)))
+        negative = frozenset(t.text for t in sets if not derived and polarity.is_negative(tokenize(t.text)))
+        compiled.append(_CompiledCriterion(criterion, tuple(sets), frozenset(distinctive), negative))
         topic.update(stems)
     for point in question.rubric.exemplar:
         topic.update(content_stems(point))
@@ -177,7 +188,12 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
     return result
 
 
-def _answer_units(answers: Sequence[str], dropped: Sequence[Sequence[Span]]) -> _Answer:
+def _answer_units(answers: Sequence[str], dropped: Sequence[Sequence[Span]], *, polar: bool = True) -> _Answer:
+    """The clauses of the answer; with `polar`, a word a clause denies is indexed apart, never as evidence.
+
+    (A rubric derived from a reference answer is made of phrases stripped of their function words,
+    negations included, so its polarity is unknown and `polar` is off.)
+    """
     out = _Answer()
     for turn, text in enumerate(answers):
         skip = dropped[turn] if turn < len(dropped) else ()
@@ -192,8 +208,11 @@ def _answer_units(answers: Sequence[str], dropped: Sequence[Sequence[Span]]) -> 
                 len(stems) >= 6 and not any(t.stop for t in tokens) and not any(ch in span.text for ch in ",.;:()/&+-")
             )
             index = len(out.units)
-            out.units.append(_Unit(turn, span, stems, bare))
-            for s in stems:
+            out.units.append(_Unit(turn, span, stems, bare, bool(_FIRST_PERSON_RE.search(span.text))))
+            denied = polarity.denied_stems(tokens) if polar else frozenset()
+            for s in denied:
+                out.denied.setdefault(s, []).append(index)
+            for s in stems - denied:
                 if s not in out.vocab:
                     out.by_initial.setdefault(s[:1], []).append(s)
                 out.vocab.setdefault(s, []).append(index)
@@ -241,10 +260,22 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
     missing: list[str] = []
     anchored = False
     stems_found: set[str] = set()
+    problem_units: set[int] = set()
     for term_set in crit.sets:
         total = term_set.total
         got = 0.0
+        negative = term_set.text in crit.negative
         for term, weight in term_set.weights.items():
+            if not negative and term in crit.distinctive and term in answer.denied:
+                problem_units.update(answer.denied[term])  # denies what the criterion asks for
+            if negative and term in answer.denied:
+                # a denial the rubric itself asks for ("never retry 4xx")
+                for unit in answer.denied[term]:
+                    contributions[unit] = contributions.get(unit, 0.0) + weight * term_set.share / total
+                anchored = anchored or term in crit.distinctive
+                stems_found.add(term)
+                got += weight
+                continue
             m, stem = _best(term, answer)
             if m <= 0 or stem is None:
                 continue
@@ -273,16 +304,25 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
         for unit, weight in ranked[:MAX_QUOTES]:
             if weight >= 0.25 * top:
                 quotes.append(answer.units[unit].span.text)
+    notes: list[str] = []
+    problems = [answer.units[u].span.text for u in sorted(problem_units) if answer.units[u].span.text not in quotes]
+    if problems and level > PROBLEM_CAP * scale_max:
+        level = PROBLEM_CAP * scale_max
+        notes.append("The answer says the opposite of what this criterion asks, so it stays at level 1 at most.")
+    quoted = [u for u, _ in ranked if answer.units[u].span.text in quotes]
+    if crit.criterion.own_part and level > 1 and not any(answer.units[u].first_person for u in quoted):
+        level = 1.0
+        notes.append('Told only as "we": your own part is not clear, so it stays at level 1 at most.')
     if not quotes:
         level = 0.0
-    return _Match(coverage, level, quotes, matched, missing, bare)
+    return _Match(coverage, level, quotes, matched, missing, bare, problems[:2], notes)
 
 
 def covered_criteria(question: Question, answers: list[str]) -> dict[str, list[str]]:
     """Criterion id -> evidence quotes, for the criteria the answers already cover (at least half the scale)."""
     compiled = _compile(question)
     dropped = [quality.dropped_spans(a) for a in answers]
-    answer = _answer_units(answers, dropped)
+    answer = _answer_units(answers, dropped, polar=question.category != DERIVED_CATEGORY)
     scale_max = question.rubric.scale_max
     out: dict[str, list[str]] = {}
     for crit in compiled.criteria:
@@ -299,9 +339,10 @@ def _finding(crit: _CompiledCriterion, m: _Match) -> CriterionFinding:
         criterion_id=crit.criterion.id,
         score=m.level,
         quotes=tuple(m.quotes),
+        problems=tuple(m.problems),
         shown=tuple(m.matched),
         missing=tuple(m.missing),
-        notes=notes if m.level > 0 else (),
+        notes=(*notes, *m.notes) if m.level > 0 or m.notes else (),
         coverage=m.coverage,
         grader=RubricGrader.name,
     )
@@ -330,14 +371,19 @@ class RubricGrader:
         joined = "\n\n".join(a for a in answers if a.strip())
         check = quality.assess(answers, compiled.topic, off_topic=False)
         if check.usable:
-            answer = _answer_units(answers, check.injected)
+            answer = _answer_units(answers, check.injected, polar=question.category != DERIVED_CATEGORY)
             findings = [_finding(c, _match(c, answer, scale_max, full_coverage(question))) for c in compiled.criteria]
             reason = None
             if all(feedback.points(f.score, scale_max)[1] == 0 for f in findings):
                 reason = quality.off_topic_reason(check.text, compiled.topic)
             if reason is None:
                 return feedback.question_grade(
-                    question, findings, answer=joined, round_id=round_id, flags=check.flags, red_flags=(),
+                    question,
+                    findings,
+                    answer=joined,
+                    round_id=round_id,
+                    flags=check.flags,
+                    red_flags=red_flags.detect(question, answers, check.injected),
                     grader=self.name,
                 )
             check.usable = False

@@ -31,8 +31,16 @@ def ungraded(question: Question, round_id: str, *, flag: str, reason: str) -> Qu
         score=0.0,
         max_score=scale,
         criteria=[
-            CriterionGrade(id=c.id, name=c.name, score=0.0, max_score=scale, weight=c.weight,
-                           evidence=[], rationale=reason, grader="rubric")
+            CriterionGrade(
+                id=c.id,
+                name=c.name,
+                score=0.0,
+                max_score=scale,
+                weight=c.weight,
+                evidence=[],
+                rationale=reason,
+                grader="rubric",
+            )
             for c in question.rubric.criteria
         ],
         flags=[flag],
@@ -44,9 +52,7 @@ def ungraded(question: Question, round_id: str, *, flag: str, reason: str) -> Qu
     )
 
 
-def grade_session(
-    session: Session, question_of: Callable[[str], Question], grader: Grader
-) -> list[QuestionGrade]:
+def grade_session(session: Session, question_of: Callable[[str], Question], grader: Grader) -> list[QuestionGrade]:
     grades: list[QuestionGrade] = []
     for round_id, question_id in asked_questions(session):
         question = question_of(question_id)
@@ -58,10 +64,15 @@ def grade_session(
             if skipped and "skipped" not in grade.flags:
                 grade = grade.model_copy(update={"flags": [*grade.flags, "skipped"]})
         elif skipped:
-            grade = ungraded(question, round_id, flag="skipped",
-                             reason="Skipped: there is no answer to grade, so no points.")
+            grade = ungraded(
+                question, round_id, flag="skipped", reason="Skipped: there is no answer to grade, so no points."
+            )
         else:
-            grade = ungraded(question, round_id, flag="no_answer",
-                             reason="Not answered before the session stopped: nothing to grade.")
+            grade = ungraded(
+                question,
+                round_id,
+                flag="no_answer",
+                reason="Not answered before the session stopped: nothing to grade.",
+            )
         grades.append(grade)
     return grades

@@ -15,6 +15,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from mockinterviewer.grading.data import data_lines
+
 __all__ = [
     "STOPWORDS",
     "Span",
@@ -257,125 +259,13 @@ def fuzzy_match(a: str, b: str) -> float:
     return 0.0
 
 
-# General near-synonyms of software and interview vocabulary, one group a line. Words in a group
-# stand for each other at reduced credit (`SYNONYM_CREDIT`). General English and CS usage only:
-# nothing here is specific to a question of the bank or of an evaluation set.
-_SYNONYM_GROUPS = """
-unlimited infinite unbounded arbitrary limitless endless
-many multiple several numerous
-space storage memory
-element item entry
-smallest minimum lowest least min
-largest maximum highest biggest max greatest
-remove delete erase discard
-add insert append
-start beginning begin front head
-end finish tail rear
-size length
-error fault failure bug defect exception
-copy duplicate replicate clone
-call invoke
-create construct instantiate build generate
-destroy deallocate free release
-allocate reserve
-store save hold keep contain
-fetch retrieve obtain access
-modify change update alter edit mutate
-check verify validate
-find search locate lookup identify
-quick fast rapid
-slow sluggish
-simple easy straightforward
-hard difficult complex complicated
-data information
-location place position spot
-address location
-part portion piece section segment fragment component
-whole entire complete full
-behavior behaviour functionality
-simulate mimic emulate model imitate
-purpose goal aim objective role
-advantage benefit strength pro
-disadvantage drawback downside weakness con
-ensure guarantee
-avoid prevent stop
-reuse reusability reusable
-method function procedure routine subroutine
-parameter argument
-return output result
-program application software code
-user client customer
-server backend host
-request query
-reply response answer
-send transmit
-receive accept
-fail crash break
-repeat redo iterate
-wait sleep pause delay
-limit cap bound threshold ceiling
-count number amount quantity
-order sequence
-sort order arrange
-connect attach
-correct valid accurate
-incorrect wrong invalid inaccurate
-possible feasible
-always constantly invariably
-twice double
-grow expand extend increase
-shrink reduce decrease
-large big huge
-small little tiny
-traverse walk iterate visit
-previous prior preceding predecessor
-next following successor subsequent
-parent ancestor
-child descendant
-monitor observe watch track
-metric measurement statistic
-alert alarm notify
-deploy ship rollout
-rollback revert undo
-cache memoize
-lock mutex
-concurrent parallel simultaneous
-synchronous blocking
-asynchronous nonblocking
-idempotent repeatable
-duplicate repeated
-team colleagues coworkers peers
-manager boss lead supervisor
-conflict disagreement dispute
-customer user client
-decide choose select pick
-plan strategy approach
-problem issue challenge
-solve fix resolve
-learn learned lesson
-improve enhance optimize
-measure quantify
-impact effect outcome result
-evidence data proof numbers
-concern worry risk
-advocate argue propose recommend
-proposal document doc memo writeup
-openly publicly transparently
-support back champion
-undermine sabotage
-succeed deliver
-mistake error
-feedback criticism
-mentor coach
-"""
-
 SYNONYM_CREDIT = 0.8
 
 
 @lru_cache(maxsize=1)
 def _synonym_table() -> dict[str, frozenset[str]]:
     table: dict[str, set[str]] = {}
-    for line in _SYNONYM_GROUPS.strip().splitlines():
+    for line in data_lines("synonyms.txt"):
         group = {stem(w) for w in line.split()}
         for member in group:
             table.setdefault(member, set()).update(group - {member})

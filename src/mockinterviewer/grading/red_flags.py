@@ -1,0 +1,97 @@
+"""The offline red-flag detector: which of a rubric's red flags an answer shows, and in which clause.
+
+A red flag (bank/schema.py `RedFlag`) is written as the interviewer notes it plus a few ways a
+candidate might say it. A clause of the answer shows it when it states the same thing with the
+same polarity: its meaning is close to the flag or one of its examples (cosine at least `SIMILAR`)
+and it contains most of that phrasing's content words (`WORDS`). Static embeddings score many
+correct statements on the same topic above 0.8 (measured on the bank's strong calibration answers),
+so both must hold: offline, a red flag is caught when it is said much as the rubric phrases it, and
+the LLM judge is the better reader of a paraphrase. A clause that denies what the example
+affirms ("I would never retry forever") never shows it. Both graders call `detect`, and
+grading/feedback.py caps the question for each hit.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from mockinterviewer.bank.schema import Question
+from mockinterviewer.grading import polarity, semantic
+from mockinterviewer.grading.findings import RedFlagHit
+from mockinterviewer.grading.reference import DERIVED_CATEGORY
+from mockinterviewer.grading.text import Span, clauses, content_stems, tokenize
+
+__all__ = ["SIMILAR", "WORDS", "detect"]
+
+SIMILAR = 0.85  # cosine of static MiniLM embeddings that counts as saying the same thing ...
+WORDS = 0.7  # ... together with this share of the phrasing's content words in the one clause
+MIN_WORDS = 4  # a clause shorter than this (content words) is too little to show a red flag
+
+_CACHE: dict[int, tuple[Question, list[tuple[int, str, frozenset[str], bool]], np.ndarray]] = {}
+
+
+def _phrasings(question: Question) -> tuple[list[tuple[int, str, frozenset[str], bool]], np.ndarray]:
+    cached = _CACHE.get(id(question))
+    if cached is not None and cached[0] is question:
+        return cached[1], cached[2]
+    rows: list[tuple[int, str, frozenset[str], bool]] = []
+    for index, flag in enumerate(question.rubric.red_flags):
+        for text in (flag.text, *flag.examples):
+            rows.append((index, text, frozenset(content_stems(text)), polarity.is_negative(tokenize(text))))
+    vectors = semantic.embed([text for _, text, _, _ in rows])
+    if len(_CACHE) > 512:
+        _CACHE.clear()
+    _CACHE[id(question)] = (question, rows, vectors)
+    return rows, vectors
+
+
+@dataclass(frozen=True, slots=True)
+class _Clause:
+    text: str
+    stems: frozenset[str]
+    negative: bool
+
+
+def _clauses(answers: Sequence[str], dropped: Sequence[Sequence[Span]]) -> list[_Clause]:
+    out = []
+    for turn, text in enumerate(answers):
+        skip = dropped[turn] if turn < len(dropped) else ()
+        for span in clauses(text):
+            if any(span.start < d.end and d.start < span.end for d in skip):
+                continue
+            tokens = tokenize(span.text)
+            stems = frozenset(t.stem for t in tokens if not t.stop)
+            if len(stems) >= MIN_WORDS:
+                out.append(_Clause(span.text, stems, polarity.is_negative(tokens)))
+    return out
+
+
+def detect(question: Question, answers: Sequence[str], dropped: Sequence[Sequence[Span]] = ()) -> list[RedFlagHit]:
+    """The red flags the answer turns show (without the `dropped` spans), one hit per flag."""
+    if question.category == DERIVED_CATEGORY:
+        return []  # a rubric derived from a reference answer has no red flags
+    rows, vectors = _phrasings(question)
+    units = _clauses(answers, dropped)
+    if not rows or not units:
+        return []
+    cosine = semantic.embed([u.text for u in units]) @ vectors.T
+    best: dict[int, tuple[float, str]] = {}
+    for i, unit in enumerate(units):
+        for j, (index, _text, stems, flag_negative) in enumerate(rows):
+            if unit.negative != flag_negative:
+                continue
+            words = len(stems & unit.stems) / len(stems) if len(stems) >= 3 else 0.0
+            if cosine[i, j] < SIMILAR or words < WORDS:
+                continue
+            strength = float(cosine[i, j]) + words
+            if strength > best.get(index, (0.0, ""))[0]:
+                best[index] = (strength, unit.text)
+    hits = []
+    for index, (_, quote) in sorted(best.items()):
+        flag = question.rubric.red_flags[index]
+        cap = flag.cap if flag.cap is not None else question.rubric.red_flag_cap
+        hits.append(RedFlagHit(flag=flag.text, quote=quote, cap=cap))
+    return hits
