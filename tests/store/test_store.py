@@ -49,9 +49,9 @@ def test_turns_round_trip_in_order(store: Store) -> None:
     kinds = [TurnKind.OPENING, TurnKind.QUESTION, TurnKind.ANSWER]
     for i, (text, kind) in enumerate(zip(texts, kinds, strict=True)):
         speaker = Speaker.CANDIDATE if kind is TurnKind.ANSWER else Speaker.INTERVIEWER
-        store.save_turn("abc12345", Turn(index=i, speaker=speaker, kind=kind, text=text, round_id="onsite-technical-deep-dive",
-                                         question_id="q1" if i else None, seconds=1.5 * i,
-                                         meta={"latency_ms": 3}))
+        turn = Turn(index=i, speaker=speaker, kind=kind, text=text, round_id="onsite-technical-deep-dive",
+                    question_id="q1" if i else None, seconds=1.5 * i, meta={"latency_ms": 3})
+        store.save_turn("abc12345", turn)
     loaded = store.load_session("abc")  # a unique prefix is enough
     assert [t.text for t in loaded.turns] == texts
     assert loaded.turns[2].seconds == 3.0 and loaded.turns[2].meta == {"latency_ms": 3}

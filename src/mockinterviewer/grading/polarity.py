@@ -50,22 +50,37 @@ def _light() -> frozenset[str]:
     return frozenset(stem(w) for line in data_lines("light-verbs.txt") for w in line.split())
 
 
+@cache
+def _causal() -> frozenset[str]:
+    return frozenset(stem(w) for line in data_lines("causal-verbs.txt") for w in line.split())
+
+
+def _causes_harm(scope: Sequence[str]) -> bool:
+    """True when the scope says a causal verb and then a harm ("... and cause a thundering herd")."""
+    for i, s in enumerate(scope):
+        if s in _causal():
+            return bool(harm_stems().intersection(scope[i + 1 :]))
+    return False
+
+
 def denied_stems(tokens: Sequence[Token]) -> frozenset[str]:
     """Stems of the content words that a negation cue denies, unless what it denies is a harm.
 
-    The head of a cue's scope is its first content word that is not a light verb: "never get
-    duplicate charges" has the head "duplicate" (a harm, so nothing good is denied); "fine without
-    any locks" has the head "locks" (a practice, denied).
+    A cue denies its head (its first content word that is not a light verb) and the word after it:
+    "fine without any locks" denies "locks". When the head is a harm, or the clause goes on to a
+    causal verb and a harm, the cue denies the harm and nothing good is denied: "never get
+    duplicate charges", "so clients don't retry in lockstep and cause a thundering herd".
     """
     out: set[str] = set()
     for i in range(len(tokens)):
         if not _is_cue(tokens, i):
             continue
         scope = [t.stem for t in tokens[i + 1 : i + 1 + SCOPE] if not t.stop or t.stem in _light()]
-        head = next((s for s in scope if s not in _light()), None)
-        if head is None or head in harm_stems():
+        denied = [s for s in scope if s not in _light()][:HEAD_WORDS]
+        rest = [t.stem for t in tokens[i + 1 :] if not t.stop]
+        if not denied or denied[0] in harm_stems() or _causes_harm(rest):
             continue
-        out.update([s for s in scope if s not in _light()][:HEAD_WORDS])
+        out.update(denied)
     return frozenset(out)
 
 

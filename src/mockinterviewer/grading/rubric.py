@@ -26,13 +26,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from mockinterviewer.bank.schema import Criterion, Kind, Question
-from mockinterviewer.grading import feedback, polarity, quality, red_flags
+from mockinterviewer.grading import feedback, polarity, quality, red_flags, semantic
 from mockinterviewer.grading.findings import CriterionFinding
 from mockinterviewer.grading.reference import DERIVED_CATEGORY
-from mockinterviewer.grading.text import SYNONYM_CREDIT, Span, clauses, content_stems, fuzzy_match, synonyms, tokenize
+from mockinterviewer.grading.text import (
+    SYNONYM_CREDIT,
+    Span,
+    Token,
+    clauses,
+    content_stems,
+    fuzzy_match,
+    synonyms,
+    tokenize,
+)
 from mockinterviewer.transcript import QuestionGrade
 
 __all__ = ["RubricGrader", "covered_criteria"]
@@ -54,10 +65,25 @@ MAX_QUOTES = 3
 # A cap at level 1 for a denied practice held 13 of 43 strong calibration answers down (false denials,
 # measured): a denial is named in the feedback and never quoted as evidence, but does not cap (1.0 = none).
 PROBLEM_CAP = 1.0
+RED_FLAG_CAP = 0.25  # a criterion whose words a red-flag clause uses stays at level 1 at most
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|I'm|I'd|I've|I'll|me|my|myself|mine)\b")
 RICH_CRITERION_TERMS = 8  # a criterion described by this many rubric words needs more than one of them
 MIN_STEMS = 2  # distinct rubric words an answer must use before a criterion can pass its lowest level
 SINGLE_TERM_CAP = 0.25  # the most a criterion evidenced by a single rubric word can earn, as a share of the scale
+BARE_MIN_TERMS = 5  # a clause of this many content words ...
+BARE_FUNCTION_SHARE = 0.1  # ... with at most this share of function words is a list of terms, not a sentence
+# Meaning: cosine of static MiniLM embeddings mapped from SEM_LOW..SEM_HIGH onto 0..SEM_MAX of a
+# signal's recall. Static embeddings put text on the same topic at 0.4-0.6 and near-paraphrases above
+# 0.7; lower thresholds lifted mediocre and weak calibration answers out of their bands (measured).
+SEM_LOW = 0.55
+SEM_HIGH = 0.85
+SEM_MAX = 0.8
+SEM_ANCHOR = 0.5  # a meaning match this strong lets a criterion score without its distinctive words
+SEM_MIN_WORDS = 3
+ONE_CLAUSE_CAP = 0.6  # a bank criterion shown in one clause stays below level 3 (2.4 of 4)
+BARE_LIST_ITEMS = 4  # a clause of this many comma-separated items ...
+BARE_LIST_WORDS = 4  # ... of at most this many words each on average, and no pronoun, is a list of terms
+BARE_FACTOR = 0.3  # a term found only in a list of terms counts this much of one used in a sentence
 BARE_CAP = 0.25  # the most a bare keyword list can earn, as a share of the scale
 COVERED_SHARE = 0.5  # ... at or above this share it counts as covered for follow-ups
 
@@ -81,6 +107,7 @@ class _CompiledCriterion:
     sets: tuple[_TermSet, ...]
     distinctive: frozenset[str]  # stems only this criterion (or few) uses; one must match to score
     negative: frozenset[str] = frozenset()  # texts of the sets that are themselves denials ("do not retry 4xx")
+    vectors: np.ndarray | None = None  # embedding of each set's text (rows in `sets` order); None: no meaning match
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,6 +126,8 @@ class _Unit:
     stems: frozenset[str]
     bare: bool  # a run of 6+ keywords with no function word or punctuation: a list, not an explanation
     first_person: bool = False  # says "I", "my", "me": the candidate's own part
+    flagged: bool = False  # shows one of the rubric's red flags: never evidence, a problem for what it touches
+    denies: bool = False  # denies a practice ("without any locks")
 
 
 @dataclass(slots=True)
@@ -120,6 +149,8 @@ class _Answer:
     by_initial: dict[str, list[str]] = field(default_factory=dict)  # first letter -> stems (fuzzy candidates)
     denied: dict[str, list[int]] = field(default_factory=dict)  # stem -> units that deny it ("without any locks")
     best: dict[str, tuple[float, str | None]] = field(default_factory=dict)  # memo of _best
+    vectors: np.ndarray | None = None  # embedding of each unit (rows in `units` order)
+    polar: bool = True  # read for a bank rubric: denials, term lists (see _answer_units)
 
 
 _CACHE: dict[int, _Compiled] = {}
@@ -180,6 +211,14 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
         topic.update(stems)
     for point in question.rubric.exemplar:
         topic.update(content_stems(point))
+    if not derived:
+        # Meaning match for bank rubrics; a derived rubric's key points are phrases stripped of
+        # their function words, and measured on Mohler and SAF, meaning did not help them.
+        vectors = semantic.embed([t.text for c in compiled for t in c.sets])
+        start = 0
+        for k, c in enumerate(compiled):
+            compiled[k] = replace(c, vectors=vectors[start : start + len(c.sets)])
+            start += len(c.sets)
     result = _Compiled(question, tuple(compiled), frozenset(topic))
     if idf is None:
         if len(_CACHE) > 512:
@@ -188,13 +227,23 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
     return result
 
 
-def _answer_units(answers: Sequence[str], dropped: Sequence[Sequence[Span]], *, polar: bool = True) -> _Answer:
+def _answer_units(
+    answers: Sequence[str],
+    dropped: Sequence[Sequence[Span]],
+    *,
+    polar: bool = True,
+    flagged: frozenset[str] = frozenset(),
+    meaning: bool = False,
+) -> _Answer:
     """The clauses of the answer; with `polar`, a word a clause denies is indexed apart, never as evidence.
 
     (A rubric derived from a reference answer is made of phrases stripped of their function words,
-    negations included, so its polarity is unknown and `polar` is off.)
+    negations included, so its polarity is unknown and `polar` is off; its questions ask to recall
+    facts, where a list of the right items is an answer, so lists of terms are discounted only
+    with `polar` too.) `flagged`: the texts of the
+    clauses that show a red flag.
     """
-    out = _Answer()
+    out = _Answer(polar=polar)
     for turn, text in enumerate(answers):
         skip = dropped[turn] if turn < len(dropped) else ()
         for span in clauses(text):
@@ -204,19 +253,39 @@ def _answer_units(answers: Sequence[str], dropped: Sequence[Sequence[Span]], *, 
             stems = frozenset(t.stem for t in tokens if not t.stop)
             if not stems:
                 continue
-            bare = (
-                len(stems) >= 6 and not any(t.stop for t in tokens) and not any(ch in span.text for ch in ",.;:()/&+-")
+            function_words = sum(1 for t in tokens if t.stop)
+            bare = (len(stems) >= 6 and not function_words and not any(ch in span.text for ch in ",.;:()/&+-")) or (
+                polar and len(stems) >= BARE_MIN_TERMS and function_words <= BARE_FUNCTION_SHARE * len(tokens)
             )
+            bare = bare or (polar and _is_term_list(span.text, tokens))
             index = len(out.units)
-            out.units.append(_Unit(turn, span, stems, bare, bool(_FIRST_PERSON_RE.search(span.text))))
+            first_person = bool(_FIRST_PERSON_RE.search(span.text))
             denied = polarity.denied_stems(tokens) if polar else frozenset()
+            out.units.append(_Unit(turn, span, stems, bare, first_person, span.text in flagged, bool(denied)))
             for s in denied:
                 out.denied.setdefault(s, []).append(index)
             for s in stems - denied:
                 if s not in out.vocab:
                     out.by_initial.setdefault(s[:1], []).append(s)
                 out.vocab.setdefault(s, []).append(index)
+    if meaning:
+        out.vectors = semantic.embed([u.span.text for u in out.units])
     return out
+
+
+_PRONOUNS = frozenset(
+    {"i", "i'd", "i'm", "i've", "i'll", "we", "we'd", "we're", "we'll", "you", "it", "it's", "they", "he", "she"}
+    | {"this", "that", "my", "our"}
+)
+
+
+def _is_term_list(text: str, tokens: Sequence[Token]) -> bool:
+    """A run of short comma-separated items with no pronoun: terms named, not a sentence about them."""
+    items = [item for item in re.split(r"[,;]", text) if item.strip()]
+    if len(items) < BARE_LIST_ITEMS:
+        return False
+    words = sum(len(item.split()) for item in items) / len(items)
+    return words <= BARE_LIST_WORDS and not any(t.lower in _PRONOUNS for t in tokens)
 
 
 def _best(term: str, answer: _Answer) -> tuple[float, str | None]:
@@ -240,6 +309,24 @@ def _best(term: str, answer: _Answer) -> tuple[float, str | None]:
     return best
 
 
+def _meaning(vector: np.ndarray, answer: _Answer, excluded: set[int]) -> tuple[float, int | None]:
+    """How well one clause says what a rubric text says, in other words: (credit 0..SEM_MAX, clause).
+
+    Only clauses that deny nothing, are not lists of terms and have SEM_MIN_WORDS content words
+    count: an embedding does not see negation ("I would never use backoff" sits close to "backoff").
+    """
+    assert answer.vectors is not None
+    cosine = answer.vectors @ vector
+    best, best_unit = 0.0, None
+    for i, unit in enumerate(answer.units):
+        if i in excluded or unit.bare or unit.denies or len(unit.stems) < SEM_MIN_WORDS:
+            continue
+        credit = min(1.0, max(0.0, (float(cosine[i]) - SEM_LOW) / (SEM_HIGH - SEM_LOW))) * SEM_MAX
+        if credit > best:
+            best, best_unit = credit, i
+    return best, best_unit
+
+
 def full_coverage(question: Question) -> float:
     """The coverage that reaches the top of the scale for this kind of question."""
     return FULL_COVERAGE_BY_KIND.get(question.kind, FULL_COVERAGE)
@@ -260,14 +347,22 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
     missing: list[str] = []
     anchored = False
     stems_found: set[str] = set()
+    # Clauses that deny what the criterion asks for, or show a red flag on its words, are never its
+    # evidence: they are its problems.
     problem_units: set[int] = set()
+    flagged_units: set[int] = set()
     for term_set in crit.sets:
+        negative = term_set.text in crit.negative
+        for term in term_set.weights:
+            if not negative and term in crit.distinctive and term in answer.denied:
+                problem_units.update(answer.denied[term])
+            flagged_units.update(u for u in answer.vocab.get(term, ()) if answer.units[u].flagged)
+    excluded = problem_units | flagged_units
+    for set_index, term_set in enumerate(crit.sets):
         total = term_set.total
         got = 0.0
         negative = term_set.text in crit.negative
         for term, weight in term_set.weights.items():
-            if not negative and term in crit.distinctive and term in answer.denied:
-                problem_units.update(answer.denied[term])  # denies what the criterion asks for
             if negative and term in answer.denied:
                 # a denial the rubric itself asks for ("never retry 4xx")
                 for unit in answer.denied[term]:
@@ -279,12 +374,23 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
             m, stem = _best(term, answer)
             if m <= 0 or stem is None:
                 continue
+            units = [u for u in answer.vocab[stem] if u not in excluded]
+            if not units:
+                continue
+            if answer.polar and all(answer.units[u].bare for u in units):
+                m *= BARE_FACTOR  # only named in a list of terms
             anchored = anchored or (m >= 0.8 and term in crit.distinctive)
             stems_found.add(stem)
             got += weight * m
-            for unit in answer.vocab[stem]:
+            for unit in units:
                 contributions[unit] = contributions.get(unit, 0.0) + weight * m * term_set.share / total
         recall = got / total if total else 0.0
+        if crit.vectors is not None and answer.vectors is not None and answer.units:
+            meaning, unit = _meaning(crit.vectors[set_index], answer, excluded)
+            if meaning > recall and unit is not None:
+                contributions[unit] = contributions.get(unit, 0.0) + (meaning - recall) * term_set.share
+                anchored = anchored or meaning >= SEM_ANCHOR
+                recall = meaning
         covered += term_set.share * recall
         total_share += term_set.share
         if term_set.text in crit.criterion.signals:
@@ -305,11 +411,18 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
             if weight >= 0.25 * top:
                 quotes.append(answer.units[unit].span.text)
     notes: list[str] = []
-    problems = [answer.units[u].span.text for u in sorted(problem_units) if answer.units[u].span.text not in quotes]
-    if problems and level > PROBLEM_CAP * scale_max:
+    problems = [answer.units[u].span.text for u in sorted(excluded)]
+    if flagged_units and level > RED_FLAG_CAP * scale_max:
+        level = RED_FLAG_CAP * scale_max
+        notes.append("A red flag in the answer touches this criterion, so it stays at level 1 at most.")
+    elif problem_units and level > PROBLEM_CAP * scale_max:
         level = PROBLEM_CAP * scale_max
         notes.append("The answer says the opposite of what this criterion asks, so it stays at level 1 at most.")
     quoted = [u for u, _ in ranked if answer.units[u].span.text in quotes]
+    if crit.vectors is not None and len(quoted) < 2 and level > ONE_CLAUSE_CAP * scale_max:
+        # level 3 is the mechanism with its trade-off and a recommendation: more than one clause says
+        level = ONE_CLAUSE_CAP * scale_max
+        notes.append("Shown in a single sentence: level 3 needs the mechanism, its trade-off and a choice.")
     if crit.criterion.own_part and level > 1 and not any(answer.units[u].first_person for u in quoted):
         level = 1.0
         notes.append('Told only as "we": your own part is not clear, so it stays at level 1 at most.')
@@ -371,7 +484,14 @@ class RubricGrader:
         joined = "\n\n".join(a for a in answers if a.strip())
         check = quality.assess(answers, compiled.topic, off_topic=False)
         if check.usable:
-            answer = _answer_units(answers, check.injected, polar=question.category != DERIVED_CATEGORY)
+            hits = red_flags.detect(question, answers, check.injected)
+            answer = _answer_units(
+                answers,
+                check.injected,
+                polar=question.category != DERIVED_CATEGORY,
+                flagged=frozenset(h.quote for h in hits),
+                meaning=True,
+            )
             findings = [_finding(c, _match(c, answer, scale_max, full_coverage(question))) for c in compiled.criteria]
             reason = None
             if all(feedback.points(f.score, scale_max)[1] == 0 for f in findings):
@@ -383,7 +503,7 @@ class RubricGrader:
                     answer=joined,
                     round_id=round_id,
                     flags=check.flags,
-                    red_flags=red_flags.detect(question, answers, check.injected),
+                    red_flags=hits,
                     grader=self.name,
                 )
             check.usable = False
