@@ -386,9 +386,9 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
                 contributions[unit] = contributions.get(unit, 0.0) + weight * m * term_set.share / total
         recall = got / total if total else 0.0
         if crit.vectors is not None and answer.vectors is not None and answer.units:
-            meaning, unit = _meaning(crit.vectors[set_index], answer, excluded)
-            if meaning > recall and unit is not None:
-                contributions[unit] = contributions.get(unit, 0.0) + (meaning - recall) * term_set.share
+            meaning, said_by = _meaning(crit.vectors[set_index], answer, excluded)
+            if meaning > recall and said_by is not None:
+                contributions[said_by] = contributions.get(said_by, 0.0) + (meaning - recall) * term_set.share
                 anchored = anchored or meaning >= SEM_ANCHOR
                 recall = meaning
         covered += term_set.share * recall
