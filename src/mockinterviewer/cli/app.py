@@ -30,6 +30,7 @@ COMMAND_MODULES = [
     "mockinterviewer.cli.interview_cmd",
     "mockinterviewer.cli.eval_cmd",
     "mockinterviewer.cli.eval_interviewer_cmd",
+    "mockinterviewer.cli.eval_blind_cmd",
     "mockinterviewer.cli.voice_cmd",
 ]
 

@@ -38,7 +38,7 @@ def _fmt(value: Any) -> str:
     return f"{value:.3f}"
 
 
-def _llm_grader_factory() -> tuple[Any, str]:
+def configured_llm_grader() -> tuple[Any, str]:
     try:
         from mockinterviewer.config import load_settings
         from mockinterviewer.providers.factory import build_grader
@@ -83,7 +83,7 @@ def eval_grader(
         factory = rubric_grader_for(corpus_idf=idf)
         label = "rubric"
     elif grader == "llm":
-        llm, label = _llm_grader_factory()
+        llm, label = configured_llm_grader()
 
         def factory(question: Any, answers: list[str]) -> Any:
             return llm
