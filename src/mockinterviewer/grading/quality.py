@@ -12,12 +12,14 @@ vocabulary); nothing is tuned to a particular question.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from mockinterviewer.grading.data import DATA_DIR, data_lines
 from mockinterviewer.grading.text import STOPWORDS, Span, fuzzy_match, sentences, stem, tokenize
 
 __all__ = [
@@ -69,61 +71,26 @@ def is_non_answer(text: str) -> bool:
 
 # --- gibberish ----------------------------------------------------------------------------------
 
-# Common English words, only to learn which letter pairs English uses (with the stopwords and the
-# question's own vocabulary). Random letters and keyboard mash use pairs English almost never does.
-_ENGLISH_SAMPLE = """
-the quick brown fox jumps over lazy dog system design service request response client server retry
-network timeout error failure transient backoff exponential jitter random delay attempt budget deadline
-idempotent idempotency key duplicate database table index query transaction lock consistency replica
-partition shard cache memory disk storage queue stack array list linked pointer function variable class
-object method interface inheritance polymorphism encapsulation abstraction constructor destructor
-template compile compiler runtime thread process concurrency parallel asynchronous synchronous message
-event stream batch schedule scheduler priority latency throughput bandwidth capacity scale scaling load
-balance balancer traffic region zone availability reliability resilience monitoring metrics logging
-tracing alert dashboard incident outage recovery rollback deploy deployment release feature flag test
-testing unit integration coverage mock review refactor readable maintainable simple complex complexity
-algorithm sort search binary tree graph node edge path shortest breadth depth hash map set insert
-delete update read write order sequence length size count value type string character integer
-float boolean return parameter argument call reference address operator expression statement loop
-condition branch recursion iteration base case infinite element front rear head tail push pop
-enqueue dequeue protocol packet header frame bridge router routing address port connection congestion
-window acknowledgement sender receiver transmission channel collision broadcast multicast spanning
-item items storage allocate allocation dynamic static traverse predecessor successor public private
-library module modules debug debugging overhead contiguous initialize declare definition program
-programming software code source file input output bit byte bytes computer hardware cpu bus station
-frame frames layer layers signal fairness reservation swap comparison
-customer team project manager engineer product decision tradeoff conflict feedback mentor lead ownership
-impact result outcome situation task action learned mistake improve improvement deliver deadline goal
-because although however therefore example instance between without within would could should might
-first last number people time year work way day thing world life hand part child eye woman man place week
-point government
-company problem fact group good new old great high small large next early young important public bad
-same able know take make think see come look want give use find tell ask seem feel try leave call keep
-provide hold turn follow begin bring show hear play run move live believe happen write sit stand lose
-pay meet include continue learn change understand watch stop create speak allow add spend grow open walk
-win offer remember love consider appear buy wait serve die send expect build stay fall cut reach kill
-remain suggest raise pass sell require report decide pull explain develop carry break receive agree
-support hit produce eat cover catch draw choose cause point listen realize place close involve increase
-during against nothing everything something always never often usually quickly slowly rather quite
-which whose whether while where there their they these those through throughout thought enough
-"""
-
+# English letter statistics come from the whole words of the shipped MiniLM tokenizer's vocabulary
+# (general English, about 20,000 words): a letter pair that fewer than `RARE_PAIR` of them use is
+# one English almost never does, as random letters and keyboard mash do.
+RARE_PAIR = 3
 _WORD_RE = re.compile(r"[a-z]+")
 
 
 @lru_cache(maxsize=1)
-def _bigram_table() -> frozenset[str]:
-    words = set(_WORD_RE.findall(_ENGLISH_SAMPLE)) | {w for w in STOPWORDS if w.isalpha()}
-    counts: Counter[str] = Counter()
-    for word in words:
-        padded = f"^{word}$"
-        counts.update(padded[i : i + 2] for i in range(len(padded) - 1))
-    return frozenset(counts)
+def _english_words() -> frozenset[str]:
+    vocab = json.loads((DATA_DIR / "static-minilm" / "tokenizer.json").read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isalpha() and w.isascii() and w.islower() and len(w) > 1)
 
 
 @lru_cache(maxsize=1)
-def _sample_words() -> frozenset[str]:
-    return frozenset(_WORD_RE.findall(_ENGLISH_SAMPLE))
+def _bigram_table() -> frozenset[str]:
+    counts: Counter[str] = Counter()
+    for word in _english_words() | {w for w in STOPWORDS if w.isalpha()}:
+        padded = f"^{word}$"
+        counts.update(padded[i : i + 2] for i in range(len(padded) - 1))
+    return frozenset(pair for pair, n in counts.items() if n >= RARE_PAIR)
 
 
 _KEYBOARD_ROWS = ("qwertyuiop", "asdfghjkl", "zxcvbnm", "1234567890")
@@ -189,6 +156,8 @@ def gibberish_reason(text: str, known_words: Iterable[str] = ()) -> str | None:
     acronyms = {t.lower for t in tokens if t.text.isupper() and 2 <= len(t.text) <= 6}
     if len(alpha) >= 3 and sum(w in _LOREM for w in alpha) >= 0.5 * len(alpha):
         return "it is lorem ipsum placeholder text, not an answer"
+    if len(words) >= 4 and len(set(words)) == 1:
+        return f"it repeats the same word ('{words[0]}' {len(words)} times) instead of answering"
     if len(words) >= 6:
         top, count = Counter(words).most_common(1)[0]
         if count >= 0.5 * len(words) or len(set(words)) <= max(2, len(words) // 5):
@@ -198,7 +167,7 @@ def gibberish_reason(text: str, known_words: Iterable[str] = ()) -> str | None:
     if len(alpha) >= 12 and symbols < 0.03 * len(text) and len(alpha) >= 0.6 * len(words):
         # pronounceable nonsense ("kasipo tuvome rali ..."): English prose is a quarter function words
         stops = sum(w in STOPWORDS for w in alpha)
-        familiar = sum(w in STOPWORDS or w in known or w in _sample_words() or w in acronyms for w in alpha)
+        familiar = sum(w in STOPWORDS or w in known or w in _english_words() or w in acronyms for w in alpha)
         if stops < 0.15 * len(alpha) and familiar < 0.25 * len(alpha):  # real prose: far above both
             return "it is made-up words, not an answer"
     letters = [w for w in alpha if len(w) > 3]
@@ -350,9 +319,8 @@ def off_topic_reason(answer: str, topic_stems: Iterable[str]) -> str | None:
 
 @lru_cache(maxsize=1)
 def _domain_stems() -> frozenset[str]:
-    """Stems of the general vocabulary of software work and interviews (the first part of the sample)."""
-    head = _ENGLISH_SAMPLE.split("because although however")[0]
-    return frozenset(stem(w) for w in _WORD_RE.findall(head))
+    """Stems of the general vocabulary of software work and interviews (data/software-words.txt)."""
+    return frozenset(stem(w) for line in data_lines("software-words.txt") for w in line.split())
 
 
 # --- all together -------------------------------------------------------------------------------
