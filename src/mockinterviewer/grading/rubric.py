@@ -85,7 +85,8 @@ BARE_LIST_ITEMS = 4  # a clause of this many comma-separated items ...
 BARE_LIST_WORDS = 4  # ... of at most this many words each on average, and no pronoun, is a list of terms
 BARE_FACTOR = 0.3  # a term found only in a list of terms counts this much of one used in a sentence
 BARE_CAP = 0.25  # the most a bare keyword list can earn, as a share of the scale
-COVERED_SHARE = 0.5  # ... at or above this share it counts as covered for follow-ups
+OFF_TOPIC_BELOW = 0.25  # a bank answer scoring under this share of the scale is checked for being off-topic
+COVERED_SHARE = 0.5  # a criterion at or above this share of the scale counts as covered for follow-ups
 
 
 @dataclass(frozen=True, slots=True)
@@ -494,7 +495,11 @@ class RubricGrader:
             )
             findings = [_finding(c, _match(c, answer, scale_max, full_coverage(question))) for c in compiled.criteria]
             reason = None
-            if all(feedback.points(f.score, scale_max)[1] == 0 for f in findings):
+            weights = [c.weight for c in question.rubric.criteria]
+            weighted = sum(f.score * w for f, w in zip(findings, weights, strict=True)) / sum(weights)
+            below = OFF_TOPIC_BELOW * scale_max if question.category != DERIVED_CATEGORY else 1e-9
+            if weighted < below:
+                # a few stray words in common ("add", "slow") do not make a recipe an answer
                 reason = quality.off_topic_reason(check.text, compiled.topic)
             if reason is None:
                 return feedback.question_grade(
