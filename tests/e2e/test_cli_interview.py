@@ -34,9 +34,9 @@ def write_answers(tmp_path: Path, answers: list[str], name: str = "answers.yaml"
 
 
 def strong_answer(bank, question_id: str) -> str:  # type: ignore[no-untyped-def]
-    """An answer that talks through every criterion's signals (what a well-prepared candidate says)."""
+    """An answer that talks through every criterion's signals, each in a clause of its own (not a list of terms)."""
     question = bank.question(question_id)
-    sentences = [f"On {c.name.lower()}, I would say: {', '.join(c.signals)}." for c in question.rubric.criteria]
+    sentences = [f"On {c.name.lower()}, I would cover {'; '.join(c.signals)}." for c in question.rubric.criteria]
     return " ".join(sentences)
 
 

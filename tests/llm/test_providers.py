@@ -143,10 +143,10 @@ def test_leak_guard_holds_back_the_leaking_words(question) -> None:  # type: ign
     sink = LeakGuardSink(LeakDetector(question))
     shown = []
     with pytest.raises(Leaked) as info:
-        for word in "Thanks, that helps. Could you add a retry budget to that design?".split(" "):  # noqa: SIM905
+        for word in "Thanks, that helps. Could you add random jitter to that design?".split(" "):  # noqa: SIM905
             shown.append(sink.feed(word + " "))
-    assert info.value.phrase == "retry budget"
-    assert "budget" not in "".join(shown)
+    assert info.value.phrase == "random jitter"
+    assert "jitter" not in "".join(shown)
 
 
 def test_leak_detector_allows_the_question_probes_and_plain_talk(question) -> None:  # type: ignore[no-untyped-def]
@@ -159,7 +159,8 @@ def test_leak_detector_allows_the_question_probes_and_plain_talk(question) -> No
     ]
     for text in fine:
         assert detector.find(text) is None, text
-    leaks = ["Compare full and decorrelated jitter.", "Use bulkhead isolation per dependency.",
-             "Would an idempotency key help?", "Think about a retry budget."]
+    leaks = ["Compare full jitter or decorrelated jitter.", "Use a bulkhead per dependency.",
+             "Would an idempotency key help?", "Think about random jitter.",
+             *(example for flag in question.rubric.red_flags for example in flag.examples)]
     for text in leaks:
         assert detector.find(text) is not None, text

@@ -93,7 +93,7 @@ def leaked_text(question: Question, utterance: str) -> str | None:
     """A run of LEAK_NGRAM words the utterance shares with the hidden rubric (anchors, exemplar,
     descriptions), other than words the question itself or a designed follow-up probe contains."""
     rubric = question.rubric
-    hidden = [*rubric.exemplar, *(f.text for f in rubric.red_flags)]
+    hidden = [*rubric.exemplar, *(t for f in rubric.red_flags for t in (f.text, *f.examples))]
     for criterion in rubric.criteria:
         hidden += [criterion.description, *criterion.anchors.values()]
     public = _ngrams(_words(question.prompt), LEAK_NGRAM)

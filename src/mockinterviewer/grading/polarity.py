@@ -15,7 +15,7 @@ from functools import cache
 from mockinterviewer.grading.data import data_lines
 from mockinterviewer.grading.text import Token, stem
 
-__all__ = ["SCOPE", "denied_stems", "harm_stems", "is_negative"]
+__all__ = ["SCOPE", "denied_stems", "harm_stems", "is_negative", "mentioned_as_denied"]
 
 SCOPE = 7  # words after a cue in which to look for what it denies
 # content words a cue denies: the head and the word after it ("without any locks", "never use exponential backoff")
@@ -81,6 +81,19 @@ def denied_stems(tokens: Sequence[Token]) -> frozenset[str]:
         if not denied or denied[0] in harm_stems() or _causes_harm(rest):
             continue
         out.update(denied)
+    return frozenset(out)
+
+
+def mentioned_as_denied(tokens: Sequence[Token]) -> frozenset[str]:
+    """Every content word that a rubric text puts after a negation cue, "not just" included.
+
+    A rubric that says "not by tickets closed or features shipped" or "not just shipping features"
+    itself denies those words, so a candidate denying them agrees with it.
+    """
+    out: set[str] = set()
+    for i, token in enumerate(tokens):
+        if token.lower.replace("’", "'") in _cues():
+            out.update(t.stem for t in tokens[i + 1 : i + 1 + SCOPE] if not t.stop)
     return frozenset(out)
 
 

@@ -62,6 +62,9 @@ GENERIC_WEIGHT = 0.5  # weight of a vague word (use, make, way, thing ...)
 SHARED_PENALTY = 0.5  # a stem used by k criteria weighs 1 / (1 + SHARED_PENALTY * (k - 1))
 DISTINCT_SHARE = 0.4  # with 3+ criteria, a stem used by more than this share of them is not distinctive
 MAX_QUOTES = 3
+QUOTE_STEMS = 2  # a clause quoted for a bank criterion uses at least this many of its own words ...
+QUOTE_SHARE = 0.85  # ... and shows it at least this share as strongly as the criterion it shows best
+QUOTE_OF_TOP = 0.25  # a second or third quote adds at least this share of the first one's weight
 # A cap at level 1 for a denied practice held 13 of 43 strong calibration answers down (false denials,
 # measured): a denial is named in the feedback and never quoted as evidence, but does not cap (1.0 = none).
 PROBLEM_CAP = 1.0
@@ -109,6 +112,7 @@ class _CompiledCriterion:
     distinctive: frozenset[str]  # stems only this criterion (or few) uses; one must match to score
     negative: frozenset[str] = frozenset()  # texts of the sets that are themselves denials ("do not retry 4xx")
     vectors: np.ndarray | None = None  # embedding of each set's text (rows in `sets` order); None: no meaning match
+    denied_by_rubric: frozenset[str] = frozenset()  # words the rubric itself denies ("not by features shipped")
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +212,11 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
         stems = {s for t in sets for s in t.weights}
         distinctive = {s for s in stems if spread.get(s, 1) <= limit} or stems
         negative = frozenset(t.text for t in sets if not derived and polarity.is_negative(tokenize(t.text)))
-        compiled.append(_CompiledCriterion(criterion, tuple(sets), frozenset(distinctive), negative))
+        rubric_texts = [criterion.description, *criterion.signals, *criterion.anchors.values()]
+        denied_by_rubric = frozenset(s for t in rubric_texts for s in polarity.mentioned_as_denied(tokenize(t)))
+        compiled.append(
+            _CompiledCriterion(criterion, tuple(sets), frozenset(distinctive), negative, None, denied_by_rubric)
+        )
         topic.update(stems)
     for point in question.rubric.exemplar:
         topic.update(content_stems(point))
@@ -340,8 +348,27 @@ def calibrate(coverage: float, scale_max: int, full: float = FULL_COVERAGE) -> f
     return scale_max * min(1.0, coverage / full) ** CURVE
 
 
-def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: float = FULL_COVERAGE) -> _Match:
+@dataclass(slots=True)
+class _Measure:
+    """What one criterion's words and meaning found in the answer, before quotes are chosen."""
+
+    coverage: float
+    level: float
+    contributions: dict[int, float]  # unit -> how much it adds to this criterion
+    unit_stems: dict[int, set[str]]  # unit -> the criterion's (non-vague) stems it shows
+    meant: set[int]  # units whose meaning matched one of the criterion's texts strongly
+    matched: list[str]
+    missing: list[str]
+    bare: bool
+    problem_units: set[int]
+    flagged_units: set[int]
+    notes: list[str] = field(default_factory=list)
+
+
+def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: float) -> _Measure:
     contributions: dict[int, float] = {}
+    unit_stems: dict[int, set[str]] = {}
+    meant: set[int] = set()
     covered = 0.0
     total_share = 0.0
     matched: list[str] = []
@@ -355,10 +382,21 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
     for term_set in crit.sets:
         negative = term_set.text in crit.negative
         for term in term_set.weights:
-            if not negative and term in crit.distinctive and term in answer.denied:
+            if (
+                not negative
+                and term in crit.distinctive
+                and term in answer.denied
+                and term not in crit.denied_by_rubric
+            ):
                 problem_units.update(answer.denied[term])
             flagged_units.update(u for u in answer.vocab.get(term, ()) if answer.units[u].flagged)
     excluded = problem_units | flagged_units
+
+    def credit(unit: int, stem: str, amount: float) -> None:
+        contributions[unit] = contributions.get(unit, 0.0) + amount
+        if stem not in _GENERIC:
+            unit_stems.setdefault(unit, set()).add(stem)
+
     for set_index, term_set in enumerate(crit.sets):
         total = term_set.total
         got = 0.0
@@ -367,7 +405,7 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
             if negative and term in answer.denied:
                 # a denial the rubric itself asks for ("never retry 4xx")
                 for unit in answer.denied[term]:
-                    contributions[unit] = contributions.get(unit, 0.0) + weight * term_set.share / total
+                    credit(unit, term, weight * term_set.share / total)
                 anchored = anchored or term in crit.distinctive
                 stems_found.add(term)
                 got += weight
@@ -384,10 +422,12 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
             stems_found.add(stem)
             got += weight * m
             for unit in units:
-                contributions[unit] = contributions.get(unit, 0.0) + weight * m * term_set.share / total
+                credit(unit, stem, weight * m * term_set.share / total)
         recall = got / total if total else 0.0
         if crit.vectors is not None and answer.vectors is not None and answer.units:
             meaning, said_by = _meaning(crit.vectors[set_index], answer, excluded)
+            if said_by is not None and meaning >= SEM_ANCHOR:
+                meant.add(said_by)
             if meaning > recall and said_by is not None:
                 contributions[said_by] = contributions.get(said_by, 0.0) + (meaning - recall) * term_set.share
                 anchored = anchored or meaning >= SEM_ANCHOR
@@ -398,25 +438,67 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
             (matched if recall >= 0.5 else missing).append(term_set.text)
     coverage = covered / total_share if total_share else 0.0
     level = calibrate(coverage, scale_max, full) if anchored else 0.0
-    ranked = sorted(contributions.items(), key=lambda kv: (-kv[1], kv[0]))
-    bare = bool(ranked) and all(answer.units[u].bare for u, _ in ranked)
+    bare = bool(contributions) and all(answer.units[u].bare for u in contributions)
     if level > 0 and bare:
         level = min(level, BARE_CAP * scale_max)  # keywords only: "names it without explaining it"
     vocabulary = {t for ts in crit.sets for t in ts.weights}
     if level > 0 and len(stems_found) < MIN_STEMS and len(vocabulary) >= RICH_CRITERION_TERMS:
         level = min(level, SINGLE_TERM_CAP * scale_max)  # one word in common is a mention, not a treatment
+    return _Measure(
+        coverage, level, contributions, unit_stems, meant, matched, missing, bare, problem_units, flagged_units
+    )
+
+
+def _quotable(criteria: Sequence[_CompiledCriterion], measures: Sequence[_Measure], answer: _Answer) -> list[set[int]]:
+    """Per criterion, the clauses that may be quoted as its evidence.
+
+    On a bank rubric a clause is quoted for a criterion only when, read alone, it shows it: it uses
+    at least `QUOTE_STEMS` of the criterion's own (non-vague) words, or one of the words only it
+    uses, or says one of its texts in other words; and it shows this criterion at least
+    `QUOTE_SHARE` as strongly as the criterion it shows best (a sentence about one criterion is not
+    evidence for its neighbour), unless every clause that shows it shows another criterion better:
+    then its strongest one is shared. On a rubric derived from a reference answer every
+    contributing clause may be quoted.
+    """
+    if not answer.polar:
+        return [set(m.contributions) for m in measures]
+    best: dict[int, float] = {}
+    for m in measures:
+        for unit, weight in m.contributions.items():
+            best[unit] = max(best.get(unit, 0.0), weight)
+    out: list[set[int]] = []
+    for c, m in zip(criteria, measures, strict=True):
+        shows = {
+            unit
+            for unit in m.contributions
+            if len(m.unit_stems.get(unit, ())) >= QUOTE_STEMS
+            or m.unit_stems.get(unit, set()) & c.distinctive
+            or unit in m.meant
+        }
+        own = {unit for unit in shows if m.contributions[unit] >= QUOTE_SHARE * best[unit]}
+        if not own and shows:
+            # every clause that shows it shows another criterion better: share the strongest one
+            own = {max(shows, key=lambda u: (m.contributions[u], -u))}
+        out.append(own)
+    return out
+
+
+def _finish(crit: _CompiledCriterion, m: _Measure, quotable: set[int], answer: _Answer, scale_max: int) -> _Match:
+    level = m.level
+    ranked = sorted(((u, w) for u, w in m.contributions.items() if u in quotable), key=lambda kv: (-kv[1], kv[0]))
     quotes: list[str] = []
     if level > 0 and ranked:
         top = ranked[0][1]
         for unit, weight in ranked[:MAX_QUOTES]:
-            if weight >= 0.25 * top:
+            if weight >= QUOTE_OF_TOP * top:
                 quotes.append(answer.units[unit].span.text)
-    notes: list[str] = []
+    notes = list(m.notes)
+    excluded = m.problem_units | m.flagged_units
     problems = [answer.units[u].span.text for u in sorted(excluded)]
-    if flagged_units and level > RED_FLAG_CAP * scale_max:
+    if m.flagged_units and level > RED_FLAG_CAP * scale_max:
         level = RED_FLAG_CAP * scale_max
         notes.append("A red flag in the answer touches this criterion, so it stays at level 1 at most.")
-    elif problem_units and level > PROBLEM_CAP * scale_max:
+    elif m.problem_units and level > PROBLEM_CAP * scale_max:
         level = PROBLEM_CAP * scale_max
         notes.append("The answer says the opposite of what this criterion asks, so it stays at level 1 at most.")
     quoted = [u for u, _ in ranked if answer.units[u].span.text in quotes]
@@ -429,7 +511,17 @@ def _match(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: floa
         notes.append('Told only as "we": your own part is not clear, so it stays at level 1 at most.')
     if not quotes:
         level = 0.0
-    return _Match(coverage, level, quotes, matched, missing, bare, problems[:2], notes)
+    return _Match(m.coverage, level, quotes, m.matched, m.missing, m.bare, problems[:2], notes)
+
+
+def _match_all(compiled: _Compiled, answer: _Answer) -> list[_Match]:
+    """One match per criterion of the question, in rubric order."""
+    question = compiled.question
+    scale_max = question.rubric.scale_max
+    full = full_coverage(question)
+    measures = [_measure(c, answer, scale_max, full) for c in compiled.criteria]
+    quotable = _quotable(compiled.criteria, measures, answer)
+    return [_finish(c, m, q, answer, scale_max) for c, m, q in zip(compiled.criteria, measures, quotable, strict=True)]
 
 
 def covered_criteria(question: Question, answers: list[str]) -> dict[str, list[str]]:
@@ -438,12 +530,11 @@ def covered_criteria(question: Question, answers: list[str]) -> dict[str, list[s
     dropped = [quality.dropped_spans(a) for a in answers]
     answer = _answer_units(answers, dropped, polar=question.category != DERIVED_CATEGORY)
     scale_max = question.rubric.scale_max
-    out: dict[str, list[str]] = {}
-    for crit in compiled.criteria:
-        m = _match(crit, answer, scale_max, full_coverage(question))
-        if m.quotes and m.level >= COVERED_SHARE * scale_max:
-            out[crit.criterion.id] = m.quotes
-    return out
+    return {
+        crit.criterion.id: m.quotes
+        for crit, m in zip(compiled.criteria, _match_all(compiled, answer), strict=True)
+        if m.quotes and m.level >= COVERED_SHARE * scale_max
+    }
 
 
 def _finding(crit: _CompiledCriterion, m: _Match) -> CriterionFinding:
@@ -493,7 +584,8 @@ class RubricGrader:
                 flagged=frozenset(h.quote for h in hits),
                 meaning=True,
             )
-            findings = [_finding(c, _match(c, answer, scale_max, full_coverage(question))) for c in compiled.criteria]
+            matches = _match_all(compiled, answer)
+            findings = [_finding(c, m) for c, m in zip(compiled.criteria, matches, strict=True)]
             reason = None
             weights = [c.weight for c in question.rubric.criteria]
             weighted = sum(f.score * w for f, w in zip(findings, weights, strict=True)) / sum(weights)

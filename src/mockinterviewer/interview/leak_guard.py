@@ -1,7 +1,7 @@
 """Keeping the hidden rubric out of the interviewer's mouth.
 
 `LeakDetector` knows the phrases of a question's rubric the candidate must not hear (anchors,
-signals, descriptions, red flags, the exemplar) and the words that are fine to say (the question
+signals, descriptions, red flags and their examples, the exemplar) and the words that are fine to say (the question
 itself, the criteria's own follow-up probes, and whatever the candidate already said). An
 utterance leaks when it contains a run of words from the hidden text (a 4-word run, or a whole
 multi-word signal) that does not also appear in the allowed text and that brings in at least
@@ -61,7 +61,7 @@ class LeakDetector:
     def __init__(self, question: Question, *, n: int = N) -> None:
         self.n = n
         rubric = question.rubric
-        hidden: list[str] = [*rubric.exemplar, *(f.text for f in rubric.red_flags)]
+        hidden: list[str] = [*rubric.exemplar, *(t for f in rubric.red_flags for t in (f.text, *f.examples))]
         self._signals: set[tuple[str, ...]] = set()
         for criterion in rubric.criteria:
             hidden.append(criterion.description)

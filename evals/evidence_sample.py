@@ -1,0 +1,69 @@
+"""Draw a sample of evidence quotes for a reader to judge, and score the reader's judgements.
+
+    .venv/bin/python evals/evidence_sample.py draw  [--n 80] [--seed 1]   # writes evals/data/evidence_sample.yaml
+    .venv/bin/python evals/evidence_sample.py score                        # reads evals/data/evidence_judgements.yaml
+
+The quotes come from grading the blind answers (evals/data/blind_answers.yaml, strong, plain and
+mediocre) with the offline grader; each item is a criterion (name and description) and one quote
+the grader gave as its evidence. The reader's rule is written at the top of the judgements file.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+from pathlib import Path
+
+import yaml
+
+from mockinterviewer.bank.loader import load_bank
+from mockinterviewer.grading.rubric import RubricGrader
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "evals" / "data" / "evidence_sample.yaml"
+JUDGED = ROOT / "evals" / "data" / "evidence_judgements.yaml"
+
+
+def draw(n: int, seed: int) -> None:
+    bank = load_bank(ROOT / "question_bank")
+    grader = RubricGrader()
+    items = []
+    for entry in yaml.safe_load((ROOT / "evals" / "data" / "blind_answers.yaml").read_text()):
+        question = bank.question(entry["question_id"])
+        for kind in ("strong", "plain", "mediocre"):
+            grade = grader.grade(question, [entry[kind]])
+            for c in grade.criteria:
+                criterion = question.rubric.criterion(c.id)
+                for quote in c.evidence:
+                    items.append(
+                        {
+                            "question": question.prompt,
+                            "criterion": f"{criterion.name}: {criterion.description}",
+                            "quote": quote,
+                            "question_id": question.id,
+                            "criterion_id": c.id,
+                            "level": c.level,
+                        }
+                    )
+    random.Random(seed).shuffle(items)
+    chosen = items[:n]
+    for i, item in enumerate(chosen, 1):
+        item["id"] = i
+    SAMPLE.write_text(yaml.safe_dump(chosen, sort_keys=False, width=110, allow_unicode=True))
+    print(f"{len(chosen)} of {len(items)} quotes written to {SAMPLE}")
+
+
+def score() -> None:
+    judged = yaml.safe_load(JUDGED.read_text())
+    verdicts = [j["shows"] for j in judged["judgements"]]
+    shown = sum(1 for v in verdicts if v == "yes")
+    print(f"{shown} of {len(verdicts)} quotes show their criterion: precision {shown / len(verdicts):.0%}")
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("action", choices=["draw", "score"])
+    parser.add_argument("--n", type=int, default=80)
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args()
+    draw(args.n, args.seed) if args.action == "draw" else score()
