@@ -6,6 +6,8 @@
 The quotes come from grading the blind answers (evals/data/blind_answers.yaml, strong, plain and
 mediocre) with the offline grader; each item is a criterion (name and description) and one quote
 the grader gave as its evidence. The reader's rule is written at the top of the judgements file.
+evidence_*_before.yaml hold the first round: a sample drawn before the clause-per-criterion rule,
+judged 37 of 80.
 """
 
 from __future__ import annotations
@@ -53,8 +55,8 @@ def draw(n: int, seed: int) -> None:
     print(f"{len(chosen)} of {len(items)} quotes written to {SAMPLE}")
 
 
-def score() -> None:
-    judged = yaml.safe_load(JUDGED.read_text())
+def score(path: Path) -> None:
+    judged = yaml.safe_load(path.read_text())
     verdicts = [j["shows"] for j in judged["judgements"]]
     shown = sum(1 for v in verdicts if v == "yes")
     print(f"{shown} of {len(verdicts)} quotes show their criterion: precision {shown / len(verdicts):.0%}")
@@ -65,5 +67,6 @@ if __name__ == "__main__":
     parser.add_argument("action", choices=["draw", "score"])
     parser.add_argument("--n", type=int, default=80)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--judgements", type=Path, default=JUDGED)
     args = parser.parse_args()
-    draw(args.n, args.seed) if args.action == "draw" else score()
+    draw(args.n, args.seed) if args.action == "draw" else score(args.judgements)

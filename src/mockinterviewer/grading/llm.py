@@ -36,6 +36,7 @@ from mockinterviewer.bank.schema import Criterion, Question
 from mockinterviewer.grading import feedback, quality, red_flags
 from mockinterviewer.grading.base import Grader
 from mockinterviewer.grading.findings import CriterionFinding
+from mockinterviewer.grading.text import says_i
 from mockinterviewer.providers.call import ChatCaller, ModelCallError
 from mockinterviewer.providers.prompts import chat_prompt, delimit
 from mockinterviewer.providers.retry import BadOutput, RetryPolicy
@@ -46,6 +47,7 @@ LLM = "llm"
 FALLBACK = "rubric-fallback"
 MIXED = "mixed"
 CAPPING_FLAGS = frozenset({quality.NO_ANSWER, quality.GIBBERISH, quality.OFF_TOPIC, quality.INJECTION})
+OWN_PART_CAP = 1.0  # an own-part criterion whose quotes never say "I" (issue 14), as in the offline grader
 
 
 class CriterionOut(BaseModel):
@@ -210,6 +212,9 @@ class LLMGrader:
                 findings.append(feedback.finding_from_grade(question, base, grader=FALLBACK, notes=(note,)))
                 continue
             score, notes = out.score, []
+            if criterion.own_part and score > OWN_PART_CAP and not any(says_i(q) for q in out.evidence):
+                score = OWN_PART_CAP
+                notes.append('Told only as "we": your own part is not clear, so it stays at level 1 at most.')
             if flagged and score > base.score:
                 score = base.score
                 notes.append(

@@ -41,6 +41,7 @@ from mockinterviewer.grading.text import (
     clauses,
     content_stems,
     fuzzy_match,
+    says_i,
     synonyms,
     tokenize,
 )
@@ -69,7 +70,6 @@ QUOTE_OF_TOP = 0.25  # a second or third quote adds at least this share of the f
 # measured): a denial is named in the feedback and never quoted as evidence, but does not cap (1.0 = none).
 PROBLEM_CAP = 1.0
 RED_FLAG_CAP = 0.25  # a criterion whose words a red-flag clause uses stays at level 1 at most
-_FIRST_PERSON_RE = re.compile(r"\b(?:I|I'm|I'd|I've|I'll|me|my|myself|mine)\b")
 RICH_CRITERION_TERMS = 8  # a criterion described by this many rubric words needs more than one of them
 MIN_STEMS = 2  # distinct rubric words an answer must use before a criterion can pass its lowest level
 SINGLE_TERM_CAP = 0.25  # the most a criterion evidenced by a single rubric word can earn, as a share of the scale
@@ -268,7 +268,7 @@ def _answer_units(
             )
             bare = bare or (polar and _is_term_list(span.text, tokens))
             index = len(out.units)
-            first_person = bool(_FIRST_PERSON_RE.search(span.text))
+            first_person = says_i(span.text)
             denied = polarity.denied_stems(tokens) if polar else frozenset()
             out.units.append(_Unit(turn, span, stems, bare, first_person, span.text in flagged, bool(denied)))
             for s in denied:

@@ -24,6 +24,7 @@ __all__ = [
     "clauses",
     "content_stems",
     "fuzzy_match",
+    "says_i",
     "sentences",
     "stem",
     "synonyms",
@@ -275,3 +276,11 @@ def _synonym_table() -> dict[str, frozenset[str]]:
 def synonyms(stem_: str) -> frozenset[str]:
     """Stems that stand for `stem_` (general software and interview near-synonyms)."""
     return _synonym_table().get(stem_, frozenset())
+
+
+_FIRST_PERSON_RE = re.compile(r"\b(?:I|I'm|I'd|I've|I'll|me|my|myself|mine)\b")
+
+
+def says_i(text: str) -> bool:
+    """True when `text` speaks in the first person singular (the candidate's own part, not "we")."""
+    return bool(_FIRST_PERSON_RE.search(text))
