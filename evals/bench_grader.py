@@ -1,4 +1,4 @@
-"""Benchmark the offline rubric grader: time per answer (p50/p95) and the full Mohler eval wall time.
+"""Benchmark the offline rubric grader: model load, time per answer (p50/p95), the full Mohler eval wall time.
 
 Run from the project root:  .venv/bin/python evals/bench_grader.py [--dataset CSV] [--repeat N]
 """
@@ -10,9 +10,12 @@ import statistics
 import time
 from pathlib import Path
 
+import yaml
+
 from mockinterviewer.bank.loader import load_bank
 from mockinterviewer.evals.datasets import load_dataset
 from mockinterviewer.evals.grader_eval import evaluate, rubric_grader_for
+from mockinterviewer.grading import semantic
 from mockinterviewer.grading.reference import question_from_reference
 from mockinterviewer.grading.rubric import RubricGrader, covered_criteria
 
@@ -32,6 +35,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1, help="Time the full eval this many times.")
     args = parser.parse_args()
 
+    started = time.perf_counter()
+    semantic.embed(["warm up"])
+    print(f"static embedding model: loaded in {1000 * (time.perf_counter() - started):.0f} ms (once per process)")
     data = load_dataset(args.dataset)
     grader = RubricGrader()
     per_answer: list[float] = []
@@ -56,6 +62,15 @@ def main() -> None:
             covered_times.append(time.perf_counter() - started)
     print(f"bank ({len(bank.questions)} questions): grade {_percentiles(bank_times)}")
     print(f"bank: covered_criteria {_percentiles(covered_times)}")
+    blind = yaml.safe_load((ROOT / "evals" / "data" / "blind_answers.yaml").read_text())
+    interview_times: list[float] = []
+    for entry in blind:
+        question = bank.question(entry["question_id"])
+        for kind in ("strong", "mediocre", "weak", "plain"):
+            started = time.perf_counter()
+            grader.grade(question, [entry[kind]])
+            interview_times.append(time.perf_counter() - started)
+    print(f"interview-length answers ({len(interview_times)}, blind set): grade {_percentiles(interview_times)}")
 
     for _ in range(args.repeat):
         fresh = load_dataset(args.dataset)
