@@ -42,6 +42,7 @@ from mockinterviewer.grading.text import (
     content_stems,
     fuzzy_match,
     says_i,
+    sentences,
     synonyms,
     tokenize,
 )
@@ -64,6 +65,10 @@ SHARED_PENALTY = 0.5  # a stem used by k criteria weighs 1 / (1 + SHARED_PENALTY
 DISTINCT_SHARE = 0.4  # with 3+ criteria, a stem used by more than this share of them is not distinctive
 MAX_QUOTES = 3
 QUOTE_STEMS = 2  # a clause quoted for a bank criterion uses at least this many of its own words ...
+QUOTE_MIN_WORDS = 8  # a clause shorter than this is quoted with its whole sentence ...
+QUOTE_MAX_WORDS = 45  # ... unless the sentence is longer than this
+QUOTE_RECALL = 0.25  # ... states at least this share of one of the criterion's texts (a signal) by itself ...
+QUOTE_FULL_STEMS = 5  # a clause using this many of a criterion's own words shows it fully
 QUOTE_SHARE = 0.85  # ... and shows it at least this share as strongly as the criterion it shows best
 QUOTE_OF_TOP = 0.25  # a second or third quote adds at least this share of the first one's weight
 # A cap at level 1 for a denied practice held 13 of 43 strong calibration answers down (false denials,
@@ -133,6 +138,7 @@ class _Unit:
     first_person: bool = False  # says "I", "my", "me": the candidate's own part
     flagged: bool = False  # shows one of the rubric's red flags: never evidence, a problem for what it touches
     denies: bool = False  # denies a practice ("without any locks")
+    quote: str = ""  # what is quoted for it: the clause, or its whole sentence when the clause is a fragment
 
 
 @dataclass(slots=True)
@@ -255,6 +261,7 @@ def _answer_units(
     out = _Answer(polar=polar)
     for turn, text in enumerate(answers):
         skip = dropped[turn] if turn < len(dropped) else ()
+        whole = sentences(text)
         for span in clauses(text):
             if any(span.start < d.end and d.start < span.end for d in skip):
                 continue
@@ -270,7 +277,10 @@ def _answer_units(
             index = len(out.units)
             first_person = says_i(span.text)
             denied = polarity.denied_stems(tokens) if polar else frozenset()
-            out.units.append(_Unit(turn, span, stems, bare, first_person, span.text in flagged, bool(denied)))
+            quote = _quote_of(span, whole)
+            out.units.append(
+                _Unit(turn, span, stems, bare, first_person, span.text in flagged, bool(denied), quote.text)
+            )
             for s in denied:
                 out.denied.setdefault(s, []).append(index)
             for s in stems - denied:
@@ -286,6 +296,16 @@ _PRONOUNS = frozenset(
     {"i", "i'd", "i'm", "i've", "i'll", "we", "we'd", "we're", "we'll", "you", "it", "it's", "they", "he", "she"}
     | {"this", "that", "my", "our"}
 )
+
+
+def _quote_of(clause: Span, whole: Sequence[Span]) -> Span:
+    """The clause, or its sentence when the clause alone is a fragment ("so I'd tune them over time")."""
+    if len(clause.text.split()) >= QUOTE_MIN_WORDS:
+        return clause
+    for sentence in whole:
+        if sentence.start <= clause.start and clause.end <= sentence.end:
+            return sentence if len(sentence.text.split()) <= QUOTE_MAX_WORDS else clause
+    return clause
 
 
 def _is_term_list(text: str, tokens: Sequence[Token]) -> bool:
@@ -356,6 +376,7 @@ class _Measure:
     level: float
     contributions: dict[int, float]  # unit -> how much it adds to this criterion
     unit_stems: dict[int, set[str]]  # unit -> the criterion's (non-vague) stems it shows
+    unit_recall: dict[int, float]  # unit -> the largest share of one of the criterion's texts it states alone
     meant: set[int]  # units whose meaning matched one of the criterion's texts strongly
     matched: list[str]
     missing: list[str]
@@ -368,6 +389,7 @@ class _Measure:
 def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: float) -> _Measure:
     contributions: dict[int, float] = {}
     unit_stems: dict[int, set[str]] = {}
+    unit_recall: dict[int, float] = {}
     meant: set[int] = set()
     covered = 0.0
     total_share = 0.0
@@ -401,6 +423,7 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
         total = term_set.total
         got = 0.0
         negative = term_set.text in crit.negative
+        in_unit: dict[int, float] = {}
         for term, weight in term_set.weights.items():
             if negative and term in answer.denied:
                 # a denial the rubric itself asks for ("never retry 4xx")
@@ -423,6 +446,9 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
             got += weight * m
             for unit in units:
                 credit(unit, stem, weight * m * term_set.share / total)
+                in_unit[unit] = in_unit.get(unit, 0.0) + m / len(term_set.weights)  # unweighted: words it states
+        for unit, share in in_unit.items():
+            unit_recall[unit] = max(unit_recall.get(unit, 0.0), share)
         recall = got / total if total else 0.0
         if crit.vectors is not None and answer.vectors is not None and answer.units:
             meaning, said_by = _meaning(crit.vectors[set_index], answer, excluded)
@@ -445,7 +471,17 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
     if level > 0 and len(stems_found) < MIN_STEMS and len(vocabulary) >= RICH_CRITERION_TERMS:
         level = min(level, SINGLE_TERM_CAP * scale_max)  # one word in common is a mention, not a treatment
     return _Measure(
-        coverage, level, contributions, unit_stems, meant, matched, missing, bare, problem_units, flagged_units
+        coverage,
+        level,
+        contributions,
+        unit_stems,
+        unit_recall,
+        meant,
+        matched,
+        missing,
+        bare,
+        problem_units,
+        flagged_units,
     )
 
 
@@ -464,23 +500,33 @@ def _quotable(criteria: Sequence[_CompiledCriterion], measures: Sequence[_Measur
         return [set(m.contributions) for m in measures]
     best: dict[int, float] = {}
     for m in measures:
-        for unit, weight in m.contributions.items():
-            best[unit] = max(best.get(unit, 0.0), weight)
+        for unit in m.contributions:
+            best[unit] = max(best.get(unit, 0.0), _states(m, unit))
     out: list[set[int]] = []
     for c, m in zip(criteria, measures, strict=True):
         shows = {
             unit
             for unit in m.contributions
-            if len(m.unit_stems.get(unit, ())) >= QUOTE_STEMS
-            or m.unit_stems.get(unit, set()) & c.distinctive
-            or unit in m.meant
+            if (
+                len(m.unit_stems.get(unit, ())) >= QUOTE_STEMS
+                or m.unit_stems.get(unit, set()) & c.distinctive
+                or unit in m.meant
+            )
+            and _states(m, unit) >= QUOTE_RECALL
         }
-        own = {unit for unit in shows if m.contributions[unit] >= QUOTE_SHARE * best[unit]}
+        own = {unit for unit in shows if _states(m, unit) >= QUOTE_SHARE * best[unit]}
         if not own and shows:
             # every clause that shows it shows another criterion better: share the strongest one
             own = {max(shows, key=lambda u: (m.contributions[u], -u))}
         out.append(own)
     return out
+
+
+def _states(m: _Measure, unit: int) -> float:
+    """How fully a clause shows the criterion by itself: the share of one of its texts it states, the
+    number of the criterion's words it uses (QUOTE_FULL_STEMS of them count as fully), or a meaning match."""
+    stems = min(1.0, len(m.unit_stems.get(unit, ())) / QUOTE_FULL_STEMS)
+    return max(m.unit_recall.get(unit, 0.0), stems, SEM_ANCHOR if unit in m.meant else 0.0)
 
 
 def _finish(crit: _CompiledCriterion, m: _Measure, quotable: set[int], answer: _Answer, scale_max: int) -> _Match:
@@ -490,8 +536,9 @@ def _finish(crit: _CompiledCriterion, m: _Measure, quotable: set[int], answer: _
     if level > 0 and ranked:
         top = ranked[0][1]
         for unit, weight in ranked[:MAX_QUOTES]:
-            if weight >= QUOTE_OF_TOP * top:
-                quotes.append(answer.units[unit].span.text)
+            quote = answer.units[unit].quote or answer.units[unit].span.text
+            if weight >= QUOTE_OF_TOP * top and quote not in quotes:
+                quotes.append(quote)
     notes = list(m.notes)
     excluded = m.problem_units | m.flagged_units
     problems = [answer.units[u].span.text for u in sorted(excluded)]
@@ -501,7 +548,7 @@ def _finish(crit: _CompiledCriterion, m: _Measure, quotable: set[int], answer: _
     elif m.problem_units and level > PROBLEM_CAP * scale_max:
         level = PROBLEM_CAP * scale_max
         notes.append("The answer says the opposite of what this criterion asks, so it stays at level 1 at most.")
-    quoted = [u for u, _ in ranked if answer.units[u].span.text in quotes]
+    quoted = [u for u, _ in ranked if (answer.units[u].quote or answer.units[u].span.text) in quotes]
     if crit.vectors is not None and len(quoted) < 2 and level > ONE_CLAUSE_CAP * scale_max:
         # level 3 is the mechanism with its trade-off and a recommendation: more than one clause says
         level = ONE_CLAUSE_CAP * scale_max

@@ -91,6 +91,7 @@ _OUR_RE = re.compile(r"^(\w{3,})our(s|ed|ing|able|ite|ites)?$")
 _ISE_RE = re.compile(r"^(\w{3,})is(e|es|ed|ing|ation|ations|er|ers)$")
 
 _STEMMER = snowballstemmer.stemmer("english")
+_NUMBER_PLURAL_RE = re.compile(r"^\d+x*s$")
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +133,8 @@ def stem(word: str) -> str:
     if lower.endswith("'s"):
         lower = lower[:-2]
     lower = _IRREGULAR.get(lower, lower)
+    if _NUMBER_PLURAL_RE.match(lower):
+        lower = lower[:-1]  # "400s" and "503s" are the status codes 400 and 503
     lower = _fold_spelling(lower)
     if not lower.isalpha():
         return lower
