@@ -6,8 +6,9 @@
 The quotes come from grading the blind answers (evals/data/blind_answers.yaml, strong, plain and
 mediocre) with the offline grader; each item is a criterion (name and description) and one quote
 the grader gave as its evidence. The reader's rule is written at the top of the judgements file.
-evidence_*_before.yaml hold the first round: a sample drawn before the clause-per-criterion rule,
-judged 37 of 80.
+Earlier rounds stay beside it (evidence_*_round1.yaml: 37 of 80 before the clause-per-criterion
+rule; *_round2.yaml: 39 of 80 after it, before quotes had to state enough of their criterion and
+fragments were quoted with their sentence); `draw` leaves out the quotes a reader already judged.
 """
 
 from __future__ import annotations
@@ -47,6 +48,14 @@ def draw(n: int, seed: int) -> None:
                             "level": c.level,
                         }
                     )
+    seen = {
+        (e["criterion_id"], e["quote"])
+        for path in sorted(SAMPLE.parent.glob("evidence_sample_round*.yaml"))
+        for e in yaml.safe_load(path.read_text())
+    }
+    items = [
+        i for i in items if not any(c == i["criterion_id"] and (q in i["quote"] or i["quote"] in q) for c, q in seen)
+    ]
     random.Random(seed).shuffle(items)
     chosen = items[:n]
     for i, item in enumerate(chosen, 1):
