@@ -45,8 +45,9 @@ def test_answers_never_used_for_tuning_keep_their_order_and_bands(bank) -> None:
     scores = {k: [grader.grade(bank.question(e["question_id"]), [e[k]]).score for e in entries]
               for k in ("strong", "mediocre", "weak")}
     mean = {k: sum(v) / len(v) for k, v in scores.items()}
-    # strong mean measured 2.34 (2.65 before issue 8's stricter evidence: a clause is quoted for the
-    # criterion it shows best, one clause stays below level 3, an own-part criterion needs an "I")
-    assert mean["strong"] >= 2.2 and mean["strong"] > mean["mediocre"] + 0.8 > mean["weak"] + 0.8
+    # strong mean measured 2.18 (2.65 before issue 8's stricter evidence: a clause is quoted for the
+    # criterion it states best and only when it states enough of it, one clause stays below level 3,
+    # an own-part criterion needs an "I")
+    assert mean["strong"] >= 2.0 and mean["strong"] > mean["mediocre"] + 0.8 > mean["weak"] + 0.8
     assert max(scores["weak"]) <= 1.0
     assert sum(s > m for s, m in zip(scores["strong"], scores["mediocre"], strict=True)) >= 0.8 * len(entries)

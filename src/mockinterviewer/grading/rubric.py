@@ -68,6 +68,7 @@ QUOTE_STEMS = 2  # a clause quoted for a bank criterion uses at least this many 
 QUOTE_MIN_WORDS = 8  # a clause shorter than this is quoted with its whole sentence ...
 QUOTE_MAX_WORDS = 45  # ... unless the sentence is longer than this
 QUOTE_RECALL = 0.25  # ... states at least this share of one of the criterion's texts (a signal) by itself ...
+QUOTE_MIN_CONTENT = 4  # a clause with fewer content words is too thin to show anything alone
 QUOTE_FULL_STEMS = 5  # a clause using this many of a criterion's own words shows it fully
 QUOTE_SHARE = 0.85  # ... and shows it at least this share as strongly as the criterion it shows best
 QUOTE_OF_TOP = 0.25  # a second or third quote adds at least this share of the first one's weight
@@ -513,6 +514,8 @@ def _quotable(criteria: Sequence[_CompiledCriterion], measures: Sequence[_Measur
                 or unit in m.meant
             )
             and _states(m, unit) >= QUOTE_RECALL
+            and len(answer.units[unit].stems) >= QUOTE_MIN_CONTENT
+            and (answer.units[unit].first_person or not c.criterion.own_part)
         }
         own = {unit for unit in shows if _states(m, unit) >= QUOTE_SHARE * best[unit]}
         if not own and shows:
