@@ -22,13 +22,13 @@ from mockinterviewer.bank.schema import Question
 from mockinterviewer.grading import polarity, semantic
 from mockinterviewer.grading.findings import RedFlagHit
 from mockinterviewer.grading.reference import DERIVED_CATEGORY
-from mockinterviewer.grading.text import Span, clauses, content_stems, tokenize
+from mockinterviewer.grading.text import Span, clauses, content_stems, sentences, tokenize
 
 __all__ = ["SIMILAR", "WORDS", "detect"]
 
 SIMILAR = 0.85  # cosine of static MiniLM embeddings that counts as saying the same thing ...
 WORDS = 0.7  # ... together with this share of the phrasing's content words in the one clause
-MIN_WORDS = 4  # a clause shorter than this (content words) is too little to show a red flag
+MIN_WORDS = 3  # a clause shorter than this (content words) is too little to show a red flag
 
 _CACHE: dict[int, tuple[Question, list[tuple[int, str, frozenset[str], bool]], np.ndarray]] = {}
 
@@ -56,12 +56,15 @@ class _Clause:
 
 
 def _clauses(answers: Sequence[str], dropped: Sequence[Sequence[Span]]) -> list[_Clause]:
-    out = []
+    """The clauses and the whole sentences of the answer turns: a red flag may take a sentence to say."""
+    out: list[_Clause] = []
+    seen: set[str] = set()
     for turn, text in enumerate(answers):
         skip = dropped[turn] if turn < len(dropped) else ()
-        for span in clauses(text):
-            if any(span.start < d.end and d.start < span.end for d in skip):
+        for span in [*clauses(text), *sentences(text)]:
+            if span.text in seen or any(span.start < d.end and d.start < span.end for d in skip):
                 continue
+            seen.add(span.text)
             tokens = tokenize(span.text)
             stems = frozenset(t.stem for t in tokens if not t.stop)
             if len(stems) >= MIN_WORDS:

@@ -256,8 +256,8 @@ def _answer_units(
     (A rubric derived from a reference answer is made of phrases stripped of their function words,
     negations included, so its polarity is unknown and `polar` is off; its questions ask to recall
     facts, where a list of the right items is an answer, so lists of terms are discounted only
-    with `polar` too.) `flagged`: the texts of the
-    clauses that show a red flag.
+    with `polar` too.) `flagged`: the texts (clauses or
+    sentences) that show a red flag; every clause within one is flagged.
     """
     out = _Answer(polar=polar)
     for turn, text in enumerate(answers):
@@ -279,8 +279,9 @@ def _answer_units(
             first_person = says_i(span.text)
             denied = polarity.denied_stems(tokens) if polar else frozenset()
             quote = _quote_of(span, whole)
+            shows_flag = any(span.text in hit for hit in flagged)
             out.units.append(
-                _Unit(turn, span, stems, bare, first_person, span.text in flagged, bool(denied), quote.text)
+                _Unit(turn, span, stems, bare, first_person, shows_flag, bool(denied), quote.text)
             )
             for s in denied:
                 out.denied.setdefault(s, []).append(index)
