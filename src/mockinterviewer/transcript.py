@@ -42,6 +42,7 @@ class TurnKind(StrEnum):
     ANSWER = "answer"  # candidate answers the current question
     SKIP = "skip"  # candidate skips the current question
     CANDIDATE_QUESTION = "candidate_question"  # candidate asks, or declines to ask, at the end
+    CODE = "code"  # candidate runs (/run) or submits (/submit) code: text is the code, meta the results
 
 
 class Turn(BaseModel):
@@ -150,6 +151,24 @@ class CriterionGrade(BaseModel):
         return self
 
 
+class CodeReview(BaseModel):
+    """The code a coding question was graded on: the final version and its hidden-test results."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lang: str
+    code: str
+    passed: int = Field(ge=0)
+    total: int = Field(ge=0)
+    tests: list[dict[str, Any]] = Field(
+        default_factory=list, description="Per hidden test: name, status, input, expected, got, seconds, message."
+    )
+    error: str | None = None
+    sandboxed: bool = True
+    versions: int = Field(default=1, ge=0, description="Versions the candidate ran or submitted.")
+    submitted: bool = Field(default=True, description="False: only run against the examples, never submitted.")
+
+
 class QuestionGrade(BaseModel):
     """The grade of one question: the same object as one entry of a report's `questions[]`."""
 
@@ -176,3 +195,4 @@ class QuestionGrade(BaseModel):
         description="Why the question's score is held below its criteria's weighted mean (red flags, must-haves).",
     )
     grader: str = "rubric"
+    code: CodeReview | None = Field(default=None, description="A coding question's final code and test results.")

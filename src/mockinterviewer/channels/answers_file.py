@@ -1,6 +1,11 @@
 """A channel fed from an answers file: a YAML list of strings, each the candidate's next reply.
 
-The file is read with a size cap, so a huge file or a device such as /dev/zero is refused at once.
+A reply may also be code for a coding question: `{code: PATH, lang: python}` (PATH relative to the
+answers file) or a string holding a fenced block (```python ... ```). Code in an answers file is a
+submission: the interview runs it against the hidden tests (the reply's meta says `submit_code`).
+Every code file is read when the answers file is loaded, so a missing one fails before anything
+is recorded. Files are read with a size cap, so a huge file or a device such as /dev/zero is
+refused at once.
 """
 
 from __future__ import annotations
@@ -10,8 +15,12 @@ from pathlib import Path
 import yaml
 
 from mockinterviewer.channels.base import Channel, Reply
+from mockinterviewer.channels.code_input import LANGUAGES, fence, language_of_path, split_code
 from mockinterviewer.errors import InputError
 from mockinterviewer.safe_files import read_capped
+
+MAX_CODE_FILE_BYTES = 1_000_000
+_CODE_KEYS = {"code", "lang"}
 
 # Speaking pace used to give scripted answers a realistic duration (words per minute).
 SPEAKING_WPM = 130.0
@@ -29,12 +38,36 @@ def load_answers(path: Path) -> list[str]:
     except yaml.YAMLError as exc:
         raise InputError(f"Answers file {path} is not valid YAML: {exc}",
                          hint="It must be a YAML list of strings, one per reply.") from None
-    if not isinstance(data, list) or not all(isinstance(item, (str, int, float)) for item in data):
+    if not isinstance(data, list) or not all(isinstance(item, (str, int, float, dict)) for item in data):
         raise InputError(
             f"Answers file {path} must be a YAML list of strings (one per reply).",
-            hint='Example:\n- "My first answer ..."\n- "/skip"\n- "no questions"',
+            hint='Example:\n- "My first answer ..."\n- "/skip"\n- {code: solution.py, lang: python}\n- "no questions"',
         )
-    return [str(item) for item in data]
+    return [_code_reply(item, Path(path), number) if isinstance(item, dict) else str(item)
+            for number, item in enumerate(data, 1)]
+
+
+def _code_reply(item: dict[object, object], answers_path: Path, number: int) -> str:
+    """A `{code: PATH, lang: L}` reply as a fenced block of the file's code."""
+    where = f"Answers file {answers_path}, reply {number}"
+    unknown = sorted(str(k) for k in item if k not in _CODE_KEYS)
+    code_path = item.get("code")
+    if unknown or not isinstance(code_path, str) or not code_path.strip():
+        raise InputError(f"{where}: a code reply is {{code: PATH, lang: LANGUAGE}}"
+                         + (f"; unknown keys: {', '.join(unknown)}" if unknown else "; 'code' must be a file path")
+                         + ".", hint="Example: - {code: solutions/lru.py, lang: python}")
+    lang = str(item.get("lang") or language_of_path(code_path) or "").lower()
+    if lang not in LANGUAGES:
+        raise InputError(f"{where}: unknown language '{lang}'.", hint=f"Use one of: {', '.join(LANGUAGES)}.")
+    source = (answers_path.parent / code_path).expanduser()
+    data = read_capped(source, MAX_CODE_FILE_BYTES, what="Code file")
+    try:
+        code = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise InputError(f"{where}: code file {source} is not UTF-8 text.", hint="Save it as UTF-8.") from None
+    if not code.strip():
+        raise InputError(f"{where}: code file {source} is empty.", hint="Write the solution in it.")
+    return fence(code, lang)
 
 
 class AnswersChannel:
@@ -64,7 +97,8 @@ class AnswersChannel:
         self.position += 1
         self.display.info(f"You: {text}")
         words = len(text.split())
-        return Reply(text=text, seconds=words / SPEAKING_WPM * 60, source="answers-file")
+        meta = {"submit_code": True} if split_code(text).block is not None else {}
+        return Reply(text=text, seconds=words / SPEAKING_WPM * 60, source="answers-file", meta=meta)
 
     @property
     def remaining(self) -> int:

@@ -11,10 +11,12 @@ import io
 import select
 import sys
 import time
+from pathlib import Path
 from typing import TextIO
 
 from rich.console import Console
 
+from mockinterviewer.channels import editor
 from mockinterviewer.channels.base import Reply
 from mockinterviewer.safe_text import rich_safe
 
@@ -88,6 +90,10 @@ class TerminalChannel:
 
     def info(self, text: str) -> None:
         self.console.print(f"[dim]{rich_safe(text)}[/]")
+
+    def edit(self, path: Path) -> None:
+        """Open the candidate's editor on `path` (see `channels.editor`) and wait for it to close."""
+        editor.edit(path)
 
     def listen(self, *, vocabulary: str = "") -> Reply | None:
         self.console.print("[bold magenta]You:[/] ", end="")

@@ -11,9 +11,10 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
+from mockinterviewer.grading.code import outcome_line
 from mockinterviewer.grading.report import Report
 from mockinterviewer.safe_text import html_safe, markdown_safe, strip_controls
-from mockinterviewer.transcript import QuestionGrade
+from mockinterviewer.transcript import CodeReview, QuestionGrade
 
 Format = Literal["text", "md", "html", "json"]
 
@@ -65,6 +66,52 @@ def _question_lines(grade: QuestionGrade, bullet: str, quote: str, esc: Callable
     return lines
 
 
+def _code_heading(review: CodeReview) -> str:
+    what = "hidden tests" if review.submitted else "examples (never submitted)"
+    versions = f", {review.versions} version{'s' if review.versions != 1 else ''} run or submitted"
+    sandbox = "" if review.sandboxed else ", run without the sandbox"
+    return f"Final code ({review.lang}{versions}{sandbox}): {review.passed} of {review.total} {what} passed"
+
+
+def _test_lines(review: CodeReview) -> list[str]:
+    lines = [f"Did not run: {review.error}"] if review.error else []
+    for test in review.tests:
+        seconds = test.get("seconds")
+        took = f" ({float(seconds):.2f} s)" if isinstance(seconds, int | float) else ""
+        lines.append(outcome_line(test) + took)
+    return lines
+
+
+def _code_fence(code: str) -> str:
+    """A Markdown fence longer than any run of backticks in the code, so the code cannot close it."""
+    longest = max((len(run) for run in re.findall(r"`+", code)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _code_text(review: CodeReview) -> list[str]:
+    out = [_code_heading(review) + ":"]
+    out += ["    " + line for line in strip_controls(review.code).rstrip().splitlines()]
+    out.append("Tests:")
+    out += ["  - " + line for line in _test_lines(review)]
+    return out
+
+
+def _code_markdown(review: CodeReview) -> list[str]:
+    md = markdown_safe
+    fence = _code_fence(review.code)
+    lang = re.sub(r"[^a-z]", "", review.lang.lower())
+    out = ["", f"**{md(_code_heading(review))}**", "", fence + lang, strip_controls(review.code).rstrip(), fence, ""]
+    out += [f"- {md(line)}" for line in _test_lines(review)]
+    return out
+
+
+def _code_html(review: CodeReview) -> str:
+    e = html_safe
+    tests = "".join(f"<li>{e(line)}</li>" for line in _test_lines(review))
+    return (f"<p><strong>{e(_code_heading(review))}</strong></p>"
+            f"<pre><code>{e(review.code.rstrip())}</code></pre><ul class='tests'>{tests}</ul>")
+
+
 def _delivery_lines(report: Report, bullet: str, esc: Callable[[str], str] = str) -> list[str]:
     if not report.delivery or "session" not in report.delivery:
         return []
@@ -100,6 +147,8 @@ def _text(report: Report) -> str:
     for index, grade in enumerate(report.questions, 1):
         out += ["", f"Q{index}. {grade.prompt}"]
         out += _question_lines(grade, "  - ", '"')
+        if grade.code is not None:
+            out += _code_text(grade.code)
     delivery = _delivery_lines(report, "  - ")
     if delivery:
         out += ["", *delivery]
@@ -128,6 +177,8 @@ def _markdown(report: Report) -> str:
         out += [
             line if line.startswith(("- ", "    ")) else line + "  " for line in _question_lines(grade, "- ", "> ", md)
         ]
+        if grade.code is not None:
+            out += _code_markdown(grade.code)
     delivery = _delivery_lines(report, "- ", md)
     if delivery:
         out += ["", "## " + delivery[0].rstrip(":"), "", *delivery[1:]]
@@ -143,6 +194,7 @@ def _html(report: Report) -> str:
         f"<title>Feedback report {e(report.session_id)}</title>",
         "<style>body{font-family:system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"
         "blockquote{border-left:3px solid #999;margin:.3rem 0 .3rem 1rem;padding-left:.6rem;color:#333}"
+        "pre{background:#f4f4f4;padding:.6rem;overflow-x:auto}"
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}"
         ".flag{color:#a00}</style></head><body>",
         f"<h1>Feedback report: session {e(report.session_id)}</h1>",
@@ -173,6 +225,8 @@ def _html(report: Report) -> str:
                 f" &mdash; {e(c.rationale)}{quotes}</li>"
             )
         parts.append("</ul>")
+        if grade.code is not None:
+            parts.append(_code_html(grade.code))
         if grade.strengths:
             parts.append("<p>Strengths:</p><ul>" + "".join(f"<li>{e(s)}</li>" for s in grade.strengths) + "</ul>")
         if grade.gaps:

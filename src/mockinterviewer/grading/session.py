@@ -1,4 +1,4 @@
-"""Grade every question a session asked, from its recorded turns."""
+"""Grade every question a session asked, from its recorded turns (a coding question also from its code)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from collections.abc import Callable
 
 from mockinterviewer.bank.schema import Question
 from mockinterviewer.grading.base import Grader
-from mockinterviewer.transcript import CriterionGrade, QuestionGrade, Session, TurnKind
+from mockinterviewer.grading.code import CodeVersion, code_grade
+from mockinterviewer.transcript import CriterionGrade, QuestionGrade, Session, Turn, TurnKind
 
 
 def asked_questions(session: Session) -> list[tuple[str, str]]:
@@ -52,6 +53,21 @@ def ungraded(question: Question, round_id: str, *, flag: str, reason: str) -> Qu
     )
 
 
+def code_versions(turns: list[Turn]) -> list[CodeVersion]:
+    """Every version of the code run or submitted on a question, in order (from its `code` turns)."""
+    return [
+        CodeVersion(code=t.text, lang=str(t.meta.get("lang") or "python"), action=str(t.meta.get("action") or "run"),
+                    result=t.meta["result"] if isinstance(t.meta.get("result"), dict) else {})
+        for t in sorted(turns, key=lambda t: t.index)
+        if t.kind is TurnKind.CODE
+    ]
+
+
+def _stub(question: Question, lang: str) -> str:
+    signatures = getattr(getattr(question, "coding", None), "signatures", None) or {}
+    return str(signatures.get(lang, ""))
+
+
 def grade_session(session: Session, question_of: Callable[[str], Question], grader: Grader) -> list[QuestionGrade]:
     grades: list[QuestionGrade] = []
     for round_id, question_id in asked_questions(session):
@@ -74,5 +90,9 @@ def grade_session(session: Session, question_of: Callable[[str], Question], grad
                 flag="no_answer",
                 reason="Not answered before the session stopped: nothing to grade.",
             )
+        versions = code_versions(turns)
+        if versions:
+            grade = code_grade(question, grade if answers else None, answers, versions,
+                               stub=_stub(question, versions[-1].lang), round_id=round_id)
         grades.append(grade)
     return grades

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
+from typing import Any, Protocol
 
 from pydantic import BaseModel, Field
 
@@ -32,6 +32,30 @@ class Move(BaseModel):
     probes: list[str] = Field(default_factory=list, description="Criterion ids a follow-up probes.")
     source: str = "scripted"
     meta: dict[str, object] = Field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class CodeStatus:
+    """Where the code of a coding question stands (see `live_coding`); results as the runner's dicts."""
+
+    lang: str
+    code: str | None = None  # the latest version run or submitted
+    runs: int = 0
+    submissions: int = 0
+    just_submitted: bool = False  # a submission arrived since the interviewer last spoke
+    last_submission: dict[str, Any] | None = None  # the latest hidden-test result
+    prompted: bool = False  # the interviewer already asked the candidate to write the code
+    fix_asked: bool = False  # the interviewer already asked for a fix
+
+    @property
+    def failing(self) -> list[dict[str, Any]]:
+        tests = (self.last_submission or {}).get("tests") or []
+        return [t for t in tests if isinstance(t, dict) and t.get("status") != "passed"]
+
+    @property
+    def all_passed(self) -> bool:
+        result = self.last_submission or {}
+        return bool(result) and not result.get("error") and result.get("passed") == result.get("total")
 
 
 @dataclass(frozen=True)
@@ -60,6 +84,7 @@ class QuestionContext:
     # the interviewer then returns different words. None: the LLM interviewer streams a marker and
     # the replacement words instead.
     on_retract: Callable[[], None] | None = None
+    code: CodeStatus | None = None  # set for a coding question
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from pydantic import BaseModel, Field
 from mockinterviewer.bank.schema import Loop, Question, Round
 from mockinterviewer.interview.interviewer import Interviewer, Move, MoveKind, QuestionContext, RoundContext
 from mockinterviewer.interview.leak_guard import LeakDetector, Leaked, LeakGuardSink, tokens
+from mockinterviewer.interview.live_coding import outcome_line
 from mockinterviewer.interview.utterance import Display, check_spoken, clean_utterance, instruction_grams
 from mockinterviewer.providers.call import ChatCaller, ModelCallError, PassThrough, Sink
 from mockinterviewer.providers.prompts import chat_prompt, delimit, prompt_text
@@ -68,6 +69,31 @@ def conversation(ctx: QuestionContext) -> str:
             lines.append("Candidate:\n" + delimit(text[:6000], "candidate"))
         else:
             lines.append(f"Interviewer: {text}")
+    return "\n".join(lines)
+
+
+def code_section(ctx: QuestionContext) -> str:
+    """What the model knows of a coding question's code: the latest version and its hidden-test results."""
+    code = ctx.code
+    if code is None:
+        return "This question is talked through, not coded."
+    if code.code is None:
+        return ("This is a coding question; the candidate has not run or submitted code yet. If they have explained "
+                "their approach, ask them to write it (/code opens an editor, /run tries the examples, /submit runs "
+                "the hidden tests).")
+    lines = [f"The candidate's latest {code.lang} code ({code.runs} run(s), {code.submissions} submission(s)):",
+             delimit(code.code, "code")]
+    result = code.last_submission
+    if result:
+        lines.append(f"Latest submission: {result.get('passed', 0)} of {result.get('total', 0)} hidden tests passed.")
+        if result.get("error"):
+            lines.append(f"It did not run: {str(result['error'])[:300]}")
+        lines += [f"- failed: {outcome_line(t)}" for t in code.failing[:5]]
+    if code.just_submitted:
+        lines.append("They just submitted: reply with a follow_up that asks for the time and space complexity and "
+                     "about the cases that failed or that the code does not handle (probe the complexity criterion).")
+    elif code.failing and not code.fix_asked:
+        lines.append("Hidden tests still fail: you may ask for a fix (change the code and /submit again).")
     return "\n".join(lines)
 
 
@@ -279,7 +305,8 @@ class LLMInterviewer:
     def after_answer(self, ctx: QuestionContext) -> Move:
         question = ctx.question
         ids = [c.id for c in question.rubric.criteria]
-        can_follow = ctx.follow_ups_asked < ctx.max_follow_ups and ctx.seconds_left > 0
+        just_submitted = ctx.code is not None and ctx.code.just_submitted
+        can_follow = (ctx.follow_ups_asked < ctx.max_follow_ups and ctx.seconds_left > 0) or just_submitted
         kinds = ["follow_up"] if can_follow else []
         kinds += ["move_on"] if ctx.seconds_left > 0 else ["move_on", "wrap_up"]
         variables = {
@@ -294,6 +321,7 @@ class LLMInterviewer:
             "number": ctx.question_number,
             "total": ctx.questions_in_round,
             "conversation": conversation(ctx),
+            "code": code_section(ctx),
             "kinds": " | ".join(f'"{k}"' for k in kinds),
             "criterion_ids": ", ".join(ids),
         }

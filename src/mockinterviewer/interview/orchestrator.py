@@ -14,8 +14,17 @@ from typing import Any
 from mockinterviewer.bank.loader import Bank
 from mockinterviewer.bank.schema import Loop, Question
 from mockinterviewer.channels.base import Channel, Reply
+from mockinterviewer.channels.code_input import parse_code_command, split_code
 from mockinterviewer.interview.answers import Command, clean_answer, parse_command
-from mockinterviewer.interview.interviewer import Interviewer, Move, MoveKind, QuestionContext, RoundContext
+from mockinterviewer.interview.interviewer import (
+    CodeStatus,
+    Interviewer,
+    Move,
+    MoveKind,
+    QuestionContext,
+    RoundContext,
+)
+from mockinterviewer.interview.live_coding import SUBMIT, CodingDesk, code_turns, is_coding
 from mockinterviewer.interview.scripted import ScriptedInterviewer
 from mockinterviewer.interview.state import InterviewState, Step, apply, is_decline, replay
 from mockinterviewer.store import Store
@@ -24,6 +33,10 @@ from mockinterviewer.transcript import Session, SessionStatus, Speaker, Turn, Tu
 Coverage = Callable[[Question, list[str]], dict[str, list[str]]]
 
 HELP = "Commands: /repeat (hear the question again), /skip, /time (time left), /quit (save and stop)."
+CODE_HELP = ("While coding: /code (open your editor on the solution), /code PATH (take a file), "
+             "/lang python|javascript|java, /run (the examples), /submit (the hidden tests). "
+             "Or paste code between two ``` lines. Anything else you type is part of your answer.")
+NOT_CODING = "This question is talked through, not coded: answer in words."
 
 
 def question_vocabulary(question: Question) -> str:
@@ -49,6 +62,7 @@ class Orchestrator:
         channel: Channel,
         coverage: Coverage | None = None,
         fallback: ScriptedInterviewer | None = None,
+        coding: CodingDesk | None = None,
     ) -> None:
         self.bank = bank
         self.loop: Loop = bank.loop(session.loop_id)
@@ -61,6 +75,7 @@ class Orchestrator:
         self.state: InterviewState = replay(session.plan, session.turns)
         self._covered_cache: dict[tuple[str, int], dict[str, list[str]]] = {}
         self._in_fallback = False
+        self.coding = coding or CodingDesk(say=channel.info, edit=getattr(channel, "edit", None))
 
     # recording ---------------------------------------------------------------------------------
 
@@ -165,6 +180,28 @@ class Orchestrator:
             transcript=transcript,
             on_partial=self.channel.partial,
             on_retract=self._retract,
+            code=self._code_status(question) if is_coding(question) else None,
+        )
+
+    def _code_status(self, question: Question) -> CodeStatus:
+        """Where the code of the question in progress stands, from the turns recorded on it."""
+        round_id = self.state.round_id
+        on_question = [t for t in self.session.turns if t.question_id == question.id and t.round_id == round_id]
+        code = code_turns(on_question, question.id)
+        submitted = [t for t in code if t.meta.get("action") == SUBMIT]
+        last_said = max((t.index for t in on_question if t.speaker is Speaker.INTERVIEWER), default=-1)
+        interviewer_meta = [t.meta for t in on_question if t.speaker is Speaker.INTERVIEWER]
+        space = self.coding.workspace(question, self.session.turns)
+        result = submitted[-1].meta.get("result") if submitted else None
+        return CodeStatus(
+            lang=space.lang,
+            code=code[-1].text if code else None,
+            runs=len(code) - len(submitted),
+            submissions=len(submitted),
+            just_submitted=any(t.index > last_said for t in submitted),
+            last_submission=result if isinstance(result, dict) else None,
+            prompted=any(m.get("code_prompt") for m in interviewer_meta),
+            fix_asked=any(m.get("fix_request") for m in interviewer_meta),
         )
 
     # the loop ----------------------------------------------------------------------------------
@@ -230,7 +267,10 @@ class Orchestrator:
     def _ask_text(self, ctx: QuestionContext) -> str:
         text = self.interviewer.ask(ctx)
         # The planned question must be asked as written, whoever phrases the lead-in.
-        return text if ctx.question.prompt in text else self.scripted.ask(ctx)
+        text = text if ctx.question.prompt in text else self.scripted.ask(ctx)
+        if is_coding(ctx.question):  # the statement comes with the signature and how to code
+            text += "\n\n" + self.coding.brief(ctx.question, self.session.turns)
+        return text
 
     def _read(self, vocabulary: str = "") -> tuple[Reply | None, Command | None]:
         """Next reply from the channel, handling /repeat, /time and /help here."""
@@ -245,8 +285,15 @@ class Orchestrator:
                 self.channel.info(self._time_left())
             elif command is Command.HELP:
                 self.channel.info(HELP)
+                question = self._current_question()
+                if question is not None and is_coding(question):
+                    self.channel.info(CODE_HELP)
             else:
                 return reply, command
+
+    def _current_question(self) -> Question | None:
+        current = self.state.current
+        return self.bank.question(current.question_id) if current is not None else None
 
     def _time_left(self) -> str:
         round_ = self.loop.round(self.state.round_id or "")
@@ -269,6 +316,16 @@ class Orchestrator:
                 self._record(Speaker.CANDIDATE, TurnKind.SKIP, "/skip", question_id=question.id,
                              source=reply.source)
                 return True
+            if is_coding(question):
+                submitted, rest = self._coding_reply(question, reply)
+                if rest is None:
+                    if submitted:
+                        return True  # the interviewer responds to the submission
+                    continue
+                reply = rest
+            elif parse_code_command(reply.text) is not None:
+                self.channel.info(NOT_CODING)
+                continue
             cleaned = clean_answer(reply.text)
             if cleaned.problem:
                 self.channel.info(cleaned.problem)
@@ -288,13 +345,38 @@ class Orchestrator:
                          seconds=reply.seconds, source=reply.source, meta=meta)
             return True
 
+    def _coding_reply(self, question: Question, reply: Reply) -> tuple[bool, Reply | None]:
+        """Serve a code command or take pasted code: (a submission was recorded, the words left to answer with)."""
+
+        def record(action: str, code: str, lang: str, result: dict[str, Any]) -> None:
+            self._record(Speaker.CANDIDATE, TurnKind.CODE, code, question_id=question.id, seconds=reply.seconds,
+                         source=reply.source, meta={"action": action, "lang": lang, "result": result})
+
+        command = parse_code_command(reply.text)
+        if command is not None:
+            return self.coding.command(question, self.session.turns, command, record), None
+        split = split_code(reply.text)
+        if split.block is None:
+            return False, reply
+        submit = bool(reply.meta.get("submit_code"))
+        submitted = self.coding.pasted(question, self.session.turns, split.block, record, submit=submit)
+        if not split.prose:
+            return submitted, None
+        meta = {k: v for k, v in reply.meta.items() if k != "submit_code"}
+        return submitted, Reply(text=split.prose, seconds=0.0 if submitted else reply.seconds, source=reply.source,
+                                meta=meta)
+
     def _decide(self) -> None:
         ctx = self._question_ctx()
         current = self.state.current
         assert current is not None
         started = time.perf_counter()
+        # a submission is always answered (complexity, failing cases), whatever the follow-up count
+        just_submitted = ctx.code is not None and ctx.code.just_submitted
         if current.skipped:
             move = Move(kind=MoveKind.MOVE_ON, text="No problem. " + self.scripted.move_on(ctx).text)
+        elif just_submitted:
+            move = self.interviewer.after_answer(ctx)
         elif ctx.seconds_left <= 0:
             move = Move(kind=MoveKind.MOVE_ON, text="We're at time for this question, so let's move on.")
         elif ctx.follow_ups_asked >= ctx.max_follow_ups:

@@ -1,15 +1,18 @@
 """The offline interviewer: scripted words, follow-ups on the rubric criteria not yet covered.
 
 It never reveals the rubric: a follow-up is the criterion's own `follow_up` probe, written to
-ask without hinting at the answer. Acknowledgements are brief and neutral (never "great answer"),
-so that nothing the interviewer says reads as a grade.
+ask without hinting at the answer. On a coding question it first asks for the code, answers every
+submission by asking about time and space complexity and the cases that failed or are not
+handled, and asks once for a fix when hidden tests still fail. Acknowledgements are brief and
+neutral (never "great answer"), so that nothing the interviewer says reads as a grade.
 """
 
 from __future__ import annotations
 
 import hashlib
 
-from mockinterviewer.interview.interviewer import Move, MoveKind, QuestionContext, RoundContext
+from mockinterviewer.bank.schema import Question
+from mockinterviewer.interview.interviewer import CodeStatus, Move, MoveKind, QuestionContext, RoundContext
 
 ACKNOWLEDGEMENTS = ("Thanks.", "Okay, got it.", "Understood, thank you.", "Thanks, that's helpful context.")
 MOVING_ON = (
@@ -35,6 +38,17 @@ _REPLIES: tuple[tuple[tuple[str, ...], str], ...] = (
      "Senior engineers are expected to grow through scope and impact rather than titles; ask how the "
      "team recognises that."),
 )
+
+
+WRITE_IT = ("When you're ready, write it: /code opens your editor on the signature, /run tries the examples "
+            "and /submit runs the hidden tests. Keep talking me through it as you go.")
+FIX_IT = ("Would you like to fix it? Change your code and /submit again, or tell me exactly what you would "
+          "change and why.")
+
+
+def _criteria_like(question: Question, *words: str) -> list[str]:
+    """Ids of the rubric criteria whose id names one of `words` (e.g. 'complexity', 'edge')."""
+    return [c.id for c in question.rubric.criteria if any(w in c.id for w in words)]
 
 
 def _pick(options: tuple[str, ...], key: str) -> str:
@@ -63,8 +77,16 @@ class ScriptedInterviewer:
 
     def after_answer(self, ctx: QuestionContext) -> Move:
         key = f"{ctx.question.id}:{ctx.follow_ups_asked}:{len(ctx.answers)}"
+        if ctx.code is not None and ctx.code.just_submitted:
+            return self.after_submission(ctx, ctx.code)
         if ctx.follow_ups_asked >= ctx.max_follow_ups or ctx.seconds_left <= 0:
             return self.move_on(ctx)
+        if ctx.code is not None and ctx.code.submissions == 0 and not ctx.code.prompted:
+            return Move(kind=MoveKind.FOLLOW_UP, text=f"{_pick(ACKNOWLEDGEMENTS, key)} {WRITE_IT}",
+                        meta={"code_prompt": True})
+        if ctx.code is not None and ctx.code.submissions and ctx.code.failing and not ctx.code.fix_asked:
+            return Move(kind=MoveKind.FOLLOW_UP, text=FIX_IT, probes=_criteria_like(ctx.question, "edge")[:1],
+                        meta={"fix_request": True})
         target = self.next_probe(ctx)
         if target is None:
             return self.move_on(ctx)
@@ -74,6 +96,26 @@ class ScriptedInterviewer:
             text=f"{_pick(ACKNOWLEDGEMENTS, key)} {criterion.follow_up}",
             probes=[criterion.id],
         )
+
+    @staticmethod
+    def after_submission(ctx: QuestionContext, code: CodeStatus) -> Move:
+        """After /submit: how many hidden tests pass, then complexity and the cases failed or not handled."""
+        result = code.last_submission or {}
+        passed, total = result.get("passed", 0), result.get("total", 0)
+        said = [f"Thanks, I see {passed} of {total} hidden tests passing."]
+        said.append("What are the time and space complexity of your solution, and why?")
+        statuses = {t.get("status") for t in code.failing}
+        if result.get("error"):
+            said.append("It did not run as submitted: what went wrong, and how would you fix it?")
+        elif "timeout" in statuses:
+            said.append("One test ran out of time: what input would make your code slow, and does that fit "
+                        "the complexity you just gave?")
+        elif code.failing:
+            said.append("Some hidden tests fail: which cases does your code not handle, and how would you fix it?")
+        else:
+            said.append("Which cases would you still test, and is there any input your code does not handle?")
+        probes = _criteria_like(ctx.question, "complexity")[:1] + _criteria_like(ctx.question, "edge")[:1]
+        return Move(kind=MoveKind.FOLLOW_UP, text=" ".join(said), probes=probes, meta={"after_submission": True})
 
     @staticmethod
     def next_probe(ctx: QuestionContext) -> str | None:

@@ -42,6 +42,7 @@ class QuestionProgress:
     follow_ups: int = 0
     probed: tuple[str, ...] = ()
     skipped: bool = False
+    submissions: int = 0  # code versions submitted against the hidden tests
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,16 @@ def apply(state: InterviewState, turn: Turn) -> InterviewState:
             seconds=state.current.seconds + turn.seconds,
         )
         return replace(state, current=current, step=Step.DECIDE, round_seconds=state.round_seconds + turn.seconds)
+    if kind is TurnKind.CODE and state.current is not None:
+        # a run leaves the candidate coding; a submission is for the interviewer to respond to
+        submitted = turn.meta.get("action") == "submit"
+        current = replace(
+            state.current,
+            seconds=state.current.seconds + turn.seconds,
+            submissions=state.current.submissions + int(submitted),
+        )
+        return replace(state, current=current, step=Step.DECIDE if submitted else state.step,
+                       round_seconds=state.round_seconds + turn.seconds)
     if kind is TurnKind.SKIP and state.current is not None:
         return replace(state, current=replace(state.current, skipped=True), step=Step.DECIDE)
     if kind is TurnKind.FOLLOW_UP and state.current is not None:
