@@ -142,7 +142,8 @@ def quality_finding(
 ) -> CriterionFinding:
     """Code quality read from the code: split into helpers, descriptive names, shallow nesting, comments."""
     definitions = _definitions(code, lang)
-    helpers = [d for d in definitions if d not in {x.strip() for x in _definitions(stub, lang)}]
+    given = {x.strip() for x in _definitions(stub, lang)}
+    helpers = [d for d in definitions if d not in given and not re.search(r"\bclass\s|__\w+__", d)]
     names = _names(code, lang)
     short = [n for n in names if len(n) == 1 and n not in SHORT_NAMES_OK]
     comments = [line.strip() for line in _lines(code) if _COMMENT.get(lang, _COMMENT["python"]).search(line)]
