@@ -46,8 +46,8 @@ assert cache.get(1) == 1
 assert cache.get(2) == -1
 '''
 
-LRU_STUB = ("class LRUCache:\n    def __init__(self, capacity):\n        pass\n\n    def get(self, key):\n        pass\n\n"
-            "    def put(self, key, value):\n        pass\n")
+LRU_STUB = ("class LRUCache:\n    def __init__(self, capacity):\n        pass\n\n"
+            "    def get(self, key):\n        pass\n\n    def put(self, key, value):\n        pass\n")
 SAID = ["I use a hash map plus a doubly linked list so get and put are O(1) time and O(n) space.",
         "For edge cases I handle a capacity of one and updating an existing key."]
 
