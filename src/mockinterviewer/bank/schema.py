@@ -7,7 +7,7 @@ so a typo in a field name is an error that names the field, never a silently ign
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -114,6 +114,86 @@ class Rubric(Strict):
         raise KeyError(criterion_id)
 
 
+Language = Literal["python", "javascript", "java"]
+Identifier = Annotated[str, StringConstraints(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$", max_length=60)]
+
+
+class CodeTest(Strict):
+    """One test as language-neutral data (JSON values): a call, or a sequence of operations on an object.
+
+    A function task gives `args` and `expected`. A class task gives `init` (the constructor's
+    arguments) and `ops`: each `[method, [args...], expected]` (expected null for a method that
+    returns nothing), or `{repeat: N, ops: [...]}` where the string "$i" stands for the iteration
+    number and "k$i" for "k" followed by it. Time is always an argument (`now`), never a real clock.
+    In `args`, `{"$range": [start, stop, step]}` is a list of integers, `{"$repeat": [value, n]}` is
+    n copies and `{"$join": [text, n]}` is text repeated n times, so a large test stays small here.
+    """
+
+    name: Slug
+    args: list[Any] | None = None
+    expected: Any = None
+    init: list[Any] | None = None
+    ops: list[Any] | None = None
+    time_limit_seconds: float | None = Field(default=None, gt=0, le=30)
+
+    @model_validator(mode="after")
+    def _one_shape(self) -> CodeTest:
+        if (self.args is None) == (self.ops is None):
+            raise ValueError(f"test '{self.name}': give either args (a function task) or ops (a class task)")
+        if self.ops is not None and self.init is None:
+            raise ValueError(f"test '{self.name}': a class task's test needs init (the constructor's args)")
+        return self
+
+
+class WrongSolution(Strict):
+    """A plausible wrong solution: it must fail at least one hidden test (the bank's tests run it)."""
+
+    lang: Language
+    flaw: Text = Field(description="What is wrong with it, as a reviewer would say it.")
+    code: Text
+
+
+class CodingSpec(Strict):
+    """What the candidate writes and how it is checked; the code runs in the sandbox (`coding`)."""
+
+    task: Literal["function", "class"]
+    entry: Identifier = Field(description="The function (snake_case; camelCase in JavaScript and Java) or class.")
+    statement: Text = Field(description="The exact contract: inputs, output, ties, edge cases.")
+    signatures: dict[Language, Text] = Field(description="The starting code per language: signature and body stub.")
+    examples: list[CodeTest] = Field(min_length=1, max_length=8, description="Shown to the candidate (/run).")
+    hidden: list[CodeTest] = Field(min_length=3, description="Run on /submit.")
+    compare: Literal["exact", "unordered"] = Field(
+        default="exact", description="unordered: a list result may come in any order.")
+    references: dict[Language, Text] = Field(description="A correct solution per language offered.")
+    wrong: list[WrongSolution] = Field(min_length=1)
+    time_complexity: Text
+    space_complexity: Text
+    time_limit_seconds: float = Field(default=2.0, gt=0, le=30, description="Per test.")
+    show_failing_input: bool = Field(default=True, description="May /submit show the first failing hidden input?")
+
+    @model_validator(mode="after")
+    def _consistent(self) -> CodingSpec:
+        if set(self.references) != set(self.signatures):
+            raise ValueError(f"references ({sorted(self.references)}) and signatures ({sorted(self.signatures)}) "
+                             "must cover the same languages")
+        for solution in self.wrong:
+            if solution.lang not in self.signatures:
+                raise ValueError(f"a wrong solution is in {solution.lang}, which the question does not offer")
+        names = [t.name for t in (*self.examples, *self.hidden)]
+        if len(names) != len(set(names)):
+            raise ValueError(f"test names must be unique across examples and hidden tests, got {names}")
+        want_ops = self.task == "class"
+        for test in (*self.examples, *self.hidden):
+            if (test.ops is not None) != want_ops:
+                raise ValueError(f"test '{test.name}': a {self.task} task's tests use "
+                                 + ("init and ops" if want_ops else "args and expected"))
+        return self
+
+    @property
+    def languages(self) -> list[str]:
+        return [lang for lang in ("python", "javascript", "java") if lang in self.signatures]
+
+
 class Question(Strict):
     id: Slug
     prompt: Text
@@ -125,6 +205,7 @@ class Question(Strict):
     suggested_minutes: float = Field(gt=0, le=120)
     source: str | None = Field(default=None, description="Where the question comes from, e.g. a prep guide.")
     rubric: Rubric
+    coding: CodingSpec | None = Field(default=None, description="The code to write and its tests (coding kind).")
 
 
 class Round(Strict):

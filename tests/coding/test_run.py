@@ -1,0 +1,73 @@
+"""run_tests and stub on the shipped bank: correct, wrong, crashing and uncompilable solutions."""
+
+from __future__ import annotations
+
+import pytest
+
+from mockinterviewer.coding import LANGUAGES, CheckResult, run_tests, stub
+from mockinterviewer.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def lru(bank):  # type: ignore[no-untyped-def]
+    return bank.question("lru-cache-o1")
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_stub_states_the_task_and_carries_the_signature(lru, lang: str) -> None:  # type: ignore[no-untyped-def]
+    text = stub(lru, lang)
+    assert "least recently used" in text
+    assert "LRUCache(2); put(1, 1)" in text
+    assert lru.coding.signatures[lang].strip() in text
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_the_reference_passes_the_examples(lru, lang: str) -> None:  # type: ignore[no-untyped-def]
+    result = run_tests(lru, lru.coding.references[lang], lang, hidden=False)
+    assert isinstance(result, CheckResult)
+    assert result.error is None, result.error
+    assert (result.passed, result.total) == (2, 2)
+    assert result.sandboxed
+    data = result.as_dict()
+    assert data["failed"] == 0 and data["tests"][0]["status"] == "passed"
+
+
+def test_a_wrong_answer_shows_the_call_that_failed(lru) -> None:  # type: ignore[no-untyped-def]
+    wrong = lru.coding.wrong[0].code
+    result = run_tests(lru, wrong, "python", hidden=True)
+    failed = result.first_failure
+    assert failed is not None and failed.status == "failed"
+    assert failed.message == "Call 5 of 6, get, returned -1 where 10 was expected."
+    assert failed.input is not None and failed.input.endswith("get(1)")
+    assert failed.got == "-1" and failed.expected == "10"
+
+
+def test_a_crash_is_a_result_with_the_line(lru) -> None:  # type: ignore[no-untyped-def]
+    code = "class LRUCache:\n    def __init__(self, capacity):\n        pass\n    def get(self, key):\n" \
+           "        return 1 // 0\n    def put(self, key, value):\n        pass\n"
+    result = run_tests(lru, code, "python", hidden=False)
+    assert result.passed == 0
+    assert result.tests[0].status == "error"
+    assert "ZeroDivisionError" in result.tests[0].message and "line 5" in result.tests[0].message
+
+
+@pytest.mark.parametrize(("lang", "code", "says"), [
+    ("python", "class LRUCache(:\n", "could not be loaded: solution.py line 1"),
+    ("python", "x = 1\n", "does not define the class LRUCache"),
+    ("javascript", "class LRUCache {", "could not be loaded: syntax error"),
+    ("java", "class LRUCache { int get(int k) { return k } }", "does not compile: line 1: ';' expected."),
+])
+def test_code_that_cannot_load_is_one_sentence(lru, lang: str, code: str, says: str) -> None:  # type: ignore[no-untyped-def]
+    result = run_tests(lru, code, lang, hidden=False)
+    assert result.error is not None and says in result.error
+    assert result.passed == 0 and result.total == 2
+
+
+def test_usage_mistakes_raise_input_error(bank, lru) -> None:  # type: ignore[no-untyped-def]
+    with pytest.raises(InputError, match="Unknown language 'cobol'"):
+        run_tests(lru, "", "cobol", hidden=False)
+    talk = next(q for q in bank.questions.values() if q.coding is None)
+    with pytest.raises(InputError, match="no coding spec"):
+        run_tests(talk, "", "python", hidden=False)
+    with pytest.raises(InputError, match="no coding spec"):
+        stub(talk, "python")
