@@ -10,7 +10,10 @@ cd "$(dirname "$0")/.."
 with_tests=0
 [ "${1:-}" = "--test" ] && with_tests=1
 
-system_packages=(libportaudio2 espeak-ng)
+# bubblewrap: the sandbox for candidates' code; node and a JDK only where they are missing.
+system_packages=(libportaudio2 espeak-ng bubblewrap)
+command -v node >/dev/null || system_packages+=(nodejs)
+command -v javac >/dev/null || system_packages+=(default-jdk-headless)
 [ "$with_tests" = 1 ] && system_packages+=(sox postgresql-15 cmake)
 
 missing=()
@@ -25,7 +28,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
   else
     echo "Missing system packages: ${missing[*]}" >&2
     echo "Install them with: sudo apt-get install ${missing[*]}" >&2
-    echo "(without them, voice interviews are unavailable; text interviews still work)" >&2
+    echo "(without them, voice interviews are unavailable and code runs without the sandbox's isolation;" >&2
+    echo " text interviews still work)" >&2
   fi
 fi
 
