@@ -81,6 +81,7 @@ def test_all_hidden_tests_passing_is_full_correctness_with_the_tests_as_evidence
     assert approach.evidence[0] == "Hidden tests: 2 of 2 passed" and "Passed: basic, large" in approach.evidence
     assert graded.code is not None and graded.code.code == CLEAN and graded.code.passed == 2
     assert "Measured: every hidden test" in criterion(graded, "complexity").rationale
+    assert any('Shown by: "Hidden tests: 2 of 2 passed"' in s for s in graded.strengths)
 
 
 def test_failures_and_a_timeout_lower_correctness_complexity_and_edge_cases(question) -> None:  # type: ignore[no-untyped-def]
@@ -128,6 +129,9 @@ def test_code_without_words_still_grades_the_code(question) -> None:  # type: ig
     graded = grade(question, [CodeVersion(CLEAN, "python", "submit", result({"basic": "passed"}))], said=[])
     assert criterion(graded, "approach").score == 4.0
     assert criterion(graded, "trade-offs").score == 0.0
+    edge = criterion(graded, "edge-cases")
+    assert edge.score == 2.0 and "Every hidden test passed" in edge.rationale
+    assert "earns no points" not in edge.rationale
 
 
 def test_code_that_does_not_run_earns_no_correctness(question) -> None:  # type: ignore[no-untyped-def]

@@ -285,8 +285,13 @@ def _testing(prose: CriterionFinding, final: CodeVersion, scale_max: int) -> Cri
     note = f"The code tests itself in {len(quotes)} line{'s' if len(quotes) > 1 else ''}."
     if from_code <= prose.score:
         return replace(prose, notes=(*prose.notes, note))
-    return replace(prose, score=from_code, quotes=(*quotes[:2], *prose.quotes), notes=(*prose.notes, note),
-                   grader=GRADER)
+    return _raised(prose, from_code, (*quotes[:2], *prose.quotes), note)
+
+
+def _raised(prose: CriterionFinding, score: float, quotes: tuple[str, ...], why: str) -> CriterionFinding:
+    """The finding at the higher score the code shows, worded from the code (the prose found less)."""
+    rationale = why if prose.score == 0 else f"{prose.rationale} {why}".strip()
+    return replace(prose, score=score, quotes=quotes, rationale=rationale, grader=GRADER)
 
 
 def _edge_cases(prose: CriterionFinding, final: CodeVersion) -> CriterionFinding:
@@ -298,8 +303,10 @@ def _edge_cases(prose: CriterionFinding, final: CodeVersion) -> CriterionFinding
         names = ", ".join(str(t.get("name")) for t in failing[:4])
         note = f"Hidden tests still failing: {names}." if names else "The submitted code did not run."
         return replace(prose, score=min(prose.score, FAILING_EDGE_LEVEL), notes=(*prose.notes, note))
-    evidence = result_evidence(result)[0]
-    return replace(prose, score=max(prose.score, FAILING_EDGE_LEVEL), quotes=(*prose.quotes, evidence))
+    if prose.score >= FAILING_EDGE_LEVEL:
+        return replace(prose, quotes=(*prose.quotes, result_evidence(result)[0]))
+    return _raised(prose, FAILING_EDGE_LEVEL, (*prose.quotes, result_evidence(result)[0]),
+                   "Every hidden test passed, the edge cases among them.")
 
 
 # --- the question ---------------------------------------------------------------------------------
@@ -375,5 +382,6 @@ def code_grade(
         grader=grader,
         remarks=[f"Graded on the final {final.lang} code ({review.passed} of {review.total} "
                  f"{'hidden tests' if review.submitted else 'examples'} passed) and on what you said."],
+        spoken=prose_text,
     )
     return graded.model_copy(update={"code": review})

@@ -234,6 +234,7 @@ def _strengths_gaps(
     grades: Sequence[CriterionGrade],
     findings: Sequence[CriterionFinding],
     red_flags: Sequence[RedFlagHit],
+    spoken: str | None = None,
 ) -> tuple[list[str], list[str]]:
     rubric = question.rubric
     scale_max = rubric.scale_max
@@ -252,7 +253,8 @@ def _strengths_gaps(
         level = grade.level
         if level >= strong and not grade.problems:
             quote = next((q for q in grade.evidence if not _overlaps(q, unpraisable)), "")
-            said = f' You said: "{_short(quote)}"' if quote else ""
+            lead = "You said" if spoken is None or _norm(quote) in _norm(spoken) else "Shown by"
+            said = f' {lead}: "{_short(quote)}"' if quote else ""
             strengths.append(f"{criterion.name}: {criterion.anchors.get(level, '')}{said}")
             continue
         if level >= scale_max and not grade.problems:
@@ -338,11 +340,14 @@ def question_grade(
     red_flags: Sequence[RedFlagHit] = (),
     grader: str = "rubric",
     remarks: Sequence[str] = (),
+    spoken: str | None = None,
 ) -> QuestionGrade:
     """The worded grade of one answer from one finding per criterion (a missing one scores 0).
 
     `flags` are the pre-checks' flags (an injection is mentioned in the summary); `red_flags` cap the
-    question; `remarks` are sentences about how it was graded, appended to the summary.
+    question; `remarks` are sentences about how it was graded, appended to the summary. `spoken`, when
+    given, is what the candidate said: a strength quoting anything else (their code, a test result)
+    says "Shown by" rather than "You said".
     """
     rubric = question.rubric
     scale_max = rubric.scale_max
@@ -357,7 +362,7 @@ def question_grade(
     caps = _caps(question, grades, red_flags)
     score = round(min([weighted, *(cap for cap, _ in caps)]), 2)
     reasons = [reason for _, reason in caps]
-    strengths, gaps = _strengths_gaps(question, grades, ordered, red_flags)
+    strengths, gaps = _strengths_gaps(question, grades, ordered, red_flags, spoken)
     summary = _summary(grades, score, scale_max, reasons, flags)
     for remark in remarks:
         summary += f" {remark}"
