@@ -32,6 +32,7 @@ COMMAND_MODULES = [
     "mockinterviewer.cli.eval_interviewer_cmd",
     "mockinterviewer.cli.eval_blind_cmd",
     "mockinterviewer.cli.voice_cmd",
+    "mockinterviewer.cli.code_cmd",
 ]
 
 
