@@ -260,8 +260,7 @@ def _timeouts(result: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _complexity(prose: CriterionFinding, final: CodeVersion, question: Question) -> CriterionFinding:
-    spec = getattr(question, "coding", None)
-    expected = getattr(spec, "time_complexity", None)
+    expected = question.coding.time_complexity if question.coding is not None else None
     timeouts = _timeouts(final.result) if final.action == "submit" else []
     if timeouts:
         names = ", ".join(str(t.get("name")) for t in timeouts[:3])

@@ -64,8 +64,9 @@ def code_versions(turns: list[Turn]) -> list[CodeVersion]:
 
 
 def _stub(question: Question, lang: str) -> str:
-    signatures = getattr(getattr(question, "coding", None), "signatures", None) or {}
-    return str(signatures.get(lang, ""))
+    if question.coding is None:
+        return ""
+    return next((text for name, text in question.coding.signatures.items() if name == lang), "")
 
 
 def grade_session(session: Session, question_of: Callable[[str], Question], grader: Grader) -> list[QuestionGrade]:

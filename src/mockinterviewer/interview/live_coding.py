@@ -10,7 +10,6 @@ What the candidate sees of a result is worded here, in plain sentences.
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -51,27 +50,20 @@ class CodeRunner(Protocol):
 
 
 def default_runner() -> CodeRunner:
-    runner: CodeRunner = importlib.import_module("mockinterviewer.coding")  # type: ignore[assignment]
-    return runner
+    """The sandboxed runner (imported on first use: an interview with no coding question never loads it)."""
+    from mockinterviewer import coding
 
-
-def coding_spec(question: Question) -> Any:
-    """The question's coding data, or None for a question with no code to write."""
-    return getattr(question, "coding", None)
+    return coding
 
 
 def is_coding(question: Question) -> bool:
-    return coding_spec(question) is not None
+    """True for a question with code to write (it carries a coding spec)."""
+    return question.coding is not None
 
 
 def may_show_failing_input(question: Question) -> bool:
     """Whether the first failing hidden input may be shown to the candidate (the question's choice)."""
-    spec = coding_spec(question)
-    for name in ("show_failing_input", "reveal_failing_input", "reveal_hidden_inputs"):
-        value = getattr(spec, name, None)
-        if isinstance(value, bool):
-            return value
-    return True
+    return question.coding is None or question.coding.show_failing_input
 
 
 def describe_result(result: dict[str, Any], *, show_input: bool = True) -> list[str]:
