@@ -21,9 +21,11 @@ STUBS = {
 }
 
 
-def coding_question(bank: Bank, *, show_failing_input: bool = True) -> Question:
+def coding_question(bank: Bank, *, show_failing_input: bool = True,
+                    languages: tuple[str, ...] = ("python", "javascript", "java")) -> Question:
     """The bank's LRU question with a small coding spec attached (whatever the bank's own data)."""
-    spec = SimpleNamespace(statement="echo(x) returns x.", signatures=STUBS, show_failing_input=show_failing_input,
+    signatures = {lang: STUBS[lang] for lang in languages}
+    spec = SimpleNamespace(statement="echo(x) returns x.", signatures=signatures, show_failing_input=show_failing_input,
                            time_complexity="O(1)", space_complexity="O(1)")
     return bank.question(QUESTION_ID).model_copy(update={"coding": spec})
 

@@ -148,3 +148,37 @@ def test_resume_keeps_the_last_version(bank, tmp_path: Path) -> None:  # type: i
                  channel=channel, coverage=keyword_coverage, coding=desk).run()
     assert runner.calls == [(GOOD, "python", True)]
     assert os.path.exists(tmp_path / "db.sqlite")
+
+
+def test_only_the_languages_the_question_offers(bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    py = write(tmp_path / "echo.py", GOOD)
+    _, session, out, runner = run_terminal(bank, tmp_path, [
+        "/lang java", f"/code {py}", "```python", "def echo(x): return x", "```", "/run", "/quit",
+    ], languages=("javascript",))
+    question = next(t for t in session.turns if t.kind is TurnKind.QUESTION)
+    assert "Write it in javascript, starting from" in question.text and "/lang" not in question.text.split("/code")[0]
+    said = " ".join(out.split())
+    assert "This question is offered in javascript, not java; you stay in javascript." in said
+    assert "echo.py is python, but this question is offered in javascript." in said
+    assert "offered in javascript, not python" in said
+    assert "There is no code yet" in said and not runner.calls and not code_turns(session)
+
+
+def test_a_runner_warning_is_said_in_plain_words(bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import warnings
+
+    class Unsandboxed(FakeRunner):
+        def run_tests(self, question, code, lang, *, hidden):  # type: ignore[no-untyped-def]
+            warnings.warn("bubblewrap is not installed, so the code runs with resource limits only.", UserWarning,
+                          stacklevel=2)
+            return super().run_tests(question, code, lang, hidden=hidden)
+
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    session = coding_session(store)
+    out = io.StringIO()
+    lines = f"/code {write(tmp_path / 'a.py', GOOD)}\n/run\n/quit\n"
+    channel = TerminalChannel(Console(file=out, width=200), io.StringIO(lines))
+    desk = CodingDesk(say=channel.info, edit=None, runner=Unsandboxed())
+    Orchestrator(bank=coding_bank(bank), store=store, session=session, interviewer=ScriptedInterviewer(),
+                 channel=channel, coverage=keyword_coverage, coding=desk).run()
+    assert "bubblewrap is not installed" in out.getvalue()

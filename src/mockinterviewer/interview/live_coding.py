@@ -11,6 +11,7 @@ What the candidate sees of a result is worded here, in plain sentences.
 from __future__ import annotations
 
 import tempfile
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -61,6 +62,12 @@ def is_coding(question: Question) -> bool:
     return question.coding is not None
 
 
+def offered(question: Question) -> list[str]:
+    """The languages the question can be solved in, in the usual order."""
+    signatures = question.coding.signatures if question.coding is not None else {}
+    return [lang for lang in LANGUAGES if lang in signatures]
+
+
 def may_show_failing_input(question: Question) -> bool:
     """Whether the first failing hidden input may be shown to the candidate (the question's choice)."""
     return question.coding is None or question.coding.show_failing_input
@@ -88,11 +95,12 @@ def describe_result(result: dict[str, Any], *, show_input: bool = True) -> list[
     return lines
 
 
-def code_brief(question: Question, lang: str, stub: str) -> str:
+def code_brief(languages: Sequence[str], lang: str, stub: str) -> str:
     """What the interviewer adds to a coding question: the signature and how to write and run code."""
-    others = " or ".join(x for x in LANGUAGES if x != lang)
+    others = " or ".join(x for x in languages if x != lang)
+    switch = f" (or /lang {others})" if others else ""
     return (
-        f"Write it in {lang} (or /lang {others}), starting from this signature:\n\n{stub.rstrip()}\n\n"
+        f"Write it in {lang}{switch}, starting from this signature:\n\n{stub.rstrip()}\n\n"
         "/code opens your editor on it (or /code PATH takes a file, or paste it between ``` lines), "
         "/run tries the examples, /submit runs the hidden tests. Keep talking me through it as you go."
     )
@@ -147,7 +155,9 @@ class CodingDesk:
         if space is None:
             recorded = code_turns(turns, question.id)
             last = recorded[-1] if recorded else None
-            lang = str(last.meta.get("lang")) if last and last.meta.get("lang") in LANGUAGES else self.default_lang
+            languages = offered(question) or [self.default_lang]
+            default = self.default_lang if self.default_lang in languages else languages[0]
+            lang = str(last.meta.get("lang")) if last and last.meta.get("lang") in languages else default
             space = Workspace(question.id, lang, code=last.text if last else None)
             if space.code is not None:
                 space.drafts[lang] = space.code
@@ -156,7 +166,7 @@ class CodingDesk:
 
     def brief(self, question: Question, turns: Sequence[Turn]) -> str:
         space = self.workspace(question, turns)
-        return code_brief(question, space.lang, self.runner.stub(question, space.lang))
+        return code_brief(offered(question), space.lang, self.runner.stub(question, space.lang))
 
     # commands ----------------------------------------------------------------------------------
 
@@ -168,7 +178,7 @@ class CodingDesk:
             self._set_lang(question, space, command.argument)
         elif kind is CodeCommandKind.CODE:
             if command.argument:
-                self._take_file(space, Path(command.argument).expanduser())
+                self._take_file(question, space, Path(command.argument).expanduser())
             else:
                 self._open_editor(question, space)
         elif kind is CodeCommandKind.RUN:
@@ -181,6 +191,10 @@ class CodingDesk:
                submit: bool) -> bool:
         """Take code pasted in a fenced block; submit it when the channel says so (an answers file)."""
         space = self.workspace(question, turns)
+        if block.lang is not None and block.lang not in offered(question):
+            self.say(f"This question is offered in {', '.join(offered(question))}, not {block.lang}; "
+                     "paste it again in one of those.")
+            return False
         if block.lang is not None and block.lang != space.lang:
             space.lang = block.lang
         elif block.lang is None and block.tag:
@@ -192,8 +206,12 @@ class CodingDesk:
 
     def _set_lang(self, question: Question, space: Workspace, name: str) -> None:
         lang = language(name) if name else None
+        languages = offered(question)
         if lang is None:
-            self.say(f"Choose a language: /lang {'|'.join(LANGUAGES)} (now: {space.lang}).")
+            self.say(f"Choose a language: /lang {'|'.join(languages)} (now: {space.lang}).")
+            return
+        if lang not in languages:
+            self.say(f"This question is offered in {', '.join(languages)}, not {lang}; you stay in {space.lang}.")
             return
         if space.code is not None:
             space.drafts[space.lang] = space.code
@@ -209,13 +227,16 @@ class CodingDesk:
         self.say(f"Got your {space.lang} code ({where}, {lines} line{'s' if lines != 1 else ''}). "
                  "/run tries the examples, /submit runs the hidden tests.")
 
-    def _take_file(self, space: Workspace, path: Path) -> None:
+    def _take_file(self, question: Question, space: Workspace, path: Path) -> None:
         try:
             code = read_solution(path)
         except InputError as exc:
             self.say(exc.message + (f" {exc.hint}" if exc.hint else ""))
             return
         lang = language_of_path(path.name)
+        if lang is not None and lang not in offered(question):
+            self.say(f"{path.name} is {lang}, but this question is offered in {', '.join(offered(question))}.")
+            return
         if lang is not None:
             space.lang = lang
         self._take(space, code, f"from {path.name}")
@@ -254,7 +275,11 @@ class CodingDesk:
         hidden = action == SUBMIT
         self.say("Running the hidden tests..." if hidden else "Running the examples...")
         try:
-            result = self.runner.run_tests(question, space.code, space.lang, hidden=hidden).as_dict()
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("default")
+                result = self.runner.run_tests(question, space.code, space.lang, hidden=hidden).as_dict()
+            for warning in caught:  # e.g. no sandbox here: said once, in plain words, not as a Python warning
+                self.say(str(warning.message))
         except MockInterviewerError as exc:  # the runner cannot run at all (no runtime, no sandbox allowed)
             self.say(f"Your code could not be run: {exc.message}" + (f" {exc.hint}" if exc.hint else "")
                      + " Nothing is lost; keep talking me through it.")
