@@ -32,6 +32,7 @@ import numpy as np
 
 from mockinterviewer.bank.schema import Criterion, Kind, Question
 from mockinterviewer.grading import feedback, polarity, quality, red_flags, semantic
+from mockinterviewer.grading.data import data_lines
 from mockinterviewer.grading.findings import CriterionFinding
 from mockinterviewer.grading.reference import DERIVED_CATEGORY
 from mockinterviewer.grading.text import (
@@ -167,16 +168,7 @@ class _Answer:
 
 _CACHE: dict[int, _Compiled] = {}
 
-_GENERIC = frozenset(
-    content_stems(
-        """use used using make makes made way ways thing things kind kinds sort type something someone
-        certain different various given new old good bad able allow allows allowed done called known
-        want wants let lets put puts take takes took go goes going come comes give gives show shows
-        many much lot lots whole time times well better best real really example instance case cases
-        usually generally specific specifically particular thus actually basically important main
-        answer question say tell ask look know think exactly talk mean perfect"""
-    )
-)
+_GENERIC = frozenset(content_stems(" ".join(data_lines("vague-words.txt"))))
 
 
 def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _Compiled:
@@ -280,9 +272,7 @@ def _answer_units(
             denied = polarity.denied_stems(tokens) if polar else frozenset()
             quote = _quote_of(span, whole)
             shows_flag = any(span.text in hit for hit in flagged)
-            out.units.append(
-                _Unit(turn, span, stems, bare, first_person, shows_flag, bool(denied), quote.text)
-            )
+            out.units.append(_Unit(turn, span, stems, bare, first_person, shows_flag, bool(denied), quote.text))
             for s in denied:
                 out.denied.setdefault(s, []).append(index)
             for s in stems - denied:
