@@ -8,7 +8,8 @@ mediocre) with the offline grader; each item is a criterion (name and descriptio
 the grader gave as its evidence. The reader's rule is written at the top of the judgements file.
 Earlier rounds stay beside it (evidence_*_round1.yaml: 37 of 80 before the clause-per-criterion
 rule; *_round2.yaml: 39 of 80 after it, before quotes had to state enough of their criterion and
-fragments were quoted with their sentence); `draw` leaves out the quotes a reader already judged.
+fragments were quoted with their sentence; *_round3.yaml: 43 of 80 before the four-word and
+first-person rules and the plain-word signals); `draw` leaves out the quotes a reader already judged.
 """
 
 from __future__ import annotations
