@@ -182,3 +182,25 @@ def test_a_runner_warning_is_said_in_plain_words(bank, tmp_path: Path) -> None: 
     Orchestrator(bank=coding_bank(bank), store=store, session=session, interviewer=ScriptedInterviewer(),
                  channel=channel, coverage=keyword_coverage, coding=desk).run()
     assert "bubblewrap is not installed" in out.getvalue()
+
+
+def test_talking_while_coding_past_the_follow_up_limit_does_not_end_the_question(bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good = write(tmp_path / "good.py", GOOD)
+    status, session, _, _ = run_terminal(bank, tmp_path, [
+        "I'd use a map.", f"/code {good}", "Now I'm writing the eviction.", "And the lookup.", "/submit",
+        "Get and put are O(1).", "no",
+    ], follow_ups=1)
+    assert status is SessionStatus.COMPLETED
+    keep = [t for t in session.turns if t.meta.get("keep_coding")]
+    assert len(keep) == 2 and "/submit when you're ready" in keep[0].text
+    assert [t.meta["action"] for t in code_turns(session)] == ["submit"]
+
+
+def test_a_candidate_who_never_submits_is_moved_on_after_a_few_turns(bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good = write(tmp_path / "good.py", GOOD)
+    status, session, _, _ = run_terminal(bank, tmp_path, [
+        "I'd use a map.", f"/code {good}", "one", "two", "three", "four", "no",
+    ], follow_ups=1)
+    assert status is SessionStatus.COMPLETED
+    assert len([t for t in session.turns if t.meta.get("keep_coding")]) == 3
+    assert any(t.kind is TurnKind.MOVE_ON for t in session.turns)

@@ -46,6 +46,13 @@ class CodeStatus:
     last_submission: dict[str, Any] | None = None  # the latest hidden-test result
     prompted: bool = False  # the interviewer already asked the candidate to write the code
     fix_asked: bool = False  # the interviewer already asked for a fix
+    drafting: bool = False  # the candidate has code in progress (written, pasted or run)
+    kept_going: int = 0  # "keep going" turns given while the candidate codes past the follow-up limit
+
+    @property
+    def coding_on(self) -> bool:
+        """Still writing: code in progress and nothing submitted yet, or a fix asked for and not yet submitted."""
+        return self.drafting and (self.submissions == 0 or (self.fix_asked and bool(self.failing)))
 
     @property
     def failing(self) -> list[dict[str, Any]]:

@@ -37,6 +37,8 @@ CODE_HELP = ("While coding: /code (open your editor on the solution), /code PATH
              "/lang python|javascript|java, /run (the examples), /submit (the hidden tests). "
              "Or paste code between two ``` lines. Anything else you type is part of your answer.")
 NOT_CODING = "This question is talked through, not coded: answer in words."
+KEEP_CODING = "Okay. Keep going: /run tries the examples, and /submit when you're ready."
+MAX_KEEP_CODING = 3  # turns a candidate still coding gets past the follow-up limit before the question ends
 
 
 def question_vocabulary(question: Question) -> str:
@@ -202,6 +204,8 @@ class Orchestrator:
             last_submission=result if isinstance(result, dict) else None,
             prompted=any(m.get("code_prompt") for m in interviewer_meta),
             fix_asked=any(m.get("fix_request") for m in interviewer_meta),
+            drafting=space.code is not None,
+            kept_going=sum(1 for m in interviewer_meta if m.get("keep_coding")),
         )
 
     # the loop ----------------------------------------------------------------------------------
@@ -345,6 +349,14 @@ class Orchestrator:
                          seconds=reply.seconds, source=reply.source, meta=meta)
             return True
 
+    @staticmethod
+    def _keep_coding(ctx: QuestionContext) -> Move | None:
+        """Past the follow-up limit a candidate still writing code is let finish (a few turns), not moved on."""
+        code = ctx.code
+        if code is None or not code.coding_on or code.kept_going >= MAX_KEEP_CODING:
+            return None
+        return Move(kind=MoveKind.FOLLOW_UP, text=KEEP_CODING, meta={"keep_coding": True})
+
     def _coding_reply(self, question: Question, reply: Reply) -> tuple[bool, Reply | None]:
         """Serve a code command or take pasted code: (a submission was recorded, the words left to answer with)."""
 
@@ -380,7 +392,7 @@ class Orchestrator:
         elif ctx.seconds_left <= 0:
             move = Move(kind=MoveKind.MOVE_ON, text="We're at time for this question, so let's move on.")
         elif ctx.follow_ups_asked >= ctx.max_follow_ups:
-            move = self.scripted.move_on(ctx)
+            move = self._keep_coding(ctx) or self.scripted.move_on(ctx)
         else:
             move = self.interviewer.after_answer(ctx)
             if move.kind is MoveKind.FOLLOW_UP and ctx.follow_ups_asked >= ctx.max_follow_ups:
