@@ -122,6 +122,10 @@ def run_persona_session(bank: Bank, store: Store, interviewer: Interviewer, pers
     return store.load_session(session.id)
 
 
+# Follow-ups of a live-coding question that ask for the code, react to a submission or ask for a
+# fix: they are about the code, not aimed at one uncovered rubric criterion.
+CODING_MOVES = frozenset({"code_prompt", "after_submission", "keep_coding", "fix_request"})
+
 def _behaviour_checks(bank: Bank, sessions: list[Session], max_follow_ups: int) -> list[Check]:
     aimed, leaks, over_limit, over_time = [], [], [], []
     for session in sessions:
@@ -131,7 +135,7 @@ def _behaviour_checks(bank: Bank, sessions: list[Session], max_follow_ups: int) 
                 leak = leaked_text(question, turn.text)
                 if leak:
                     leaks.append(f"{question.id}: '{leak}'")
-            if turn.kind is TurnKind.FOLLOW_UP:
+            if turn.kind is TurnKind.FOLLOW_UP and not CODING_MOVES.intersection(turn.meta):
                 covered = set(turn.meta.get("covered", []))
                 if not turn.probes or set(turn.probes) & covered:
                     aimed.append(f"{turn.question_id}: probed {turn.probes}, covered {sorted(covered)}")
