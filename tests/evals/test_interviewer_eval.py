@@ -16,7 +16,7 @@ from mockinterviewer.interview.scripted import ScriptedInterviewer
 
 def test_offline_interviewer_passes_every_check_on_a_sample(bank) -> None:  # type: ignore[no-untyped-def]
     result = evaluate_interviewer(bank, ScriptedInterviewer(), RubricGrader(),
-                                  rounds=["onsite-technical-deep-dive", "onsite-behavioral"])
+                                  rounds=["onsite-technical-deep-dive", "onsite-behavioral", "technical-phone-screen"])
     failed = [(p, c) for p, data in result["personas"].items() for c in data["checks"] if not c["passed"]]
     assert failed == []
     means = {p: d["mean_score"] for p, d in result["personas"].items()}
