@@ -157,3 +157,18 @@ def test_reports_show_the_code_and_results_escaped(question) -> None:  # type: i
     assert "- basic: passed" in md
     data = json.loads(render(report, "json"))
     assert data["questions"][0]["code"]["tests"][1]["status"] == "timeout"
+
+
+def test_a_coding_question_answered_only_in_words_says_so(bank) -> None:  # type: ignore[no-untyped-def]
+    from mockinterviewer.grading.session import NO_CODE, grade_session
+    from mockinterviewer.transcript import Plan, PlannedQuestion, PlannedRound, Session, Speaker, Turn, TurnKind
+
+    plan = Plan(loop_id="netflix-senior-swe", seed=1, rounds=[PlannedRound(
+        round_id="technical-phone-screen", questions=[PlannedQuestion(question_id="lru-cache-o1", minutes=40)])])
+    turns = [Turn(index=0, speaker=Speaker.INTERVIEWER, kind=TurnKind.QUESTION, text="q",
+                  round_id="technical-phone-screen", question_id="lru-cache-o1"),
+             Turn(index=1, speaker=Speaker.CANDIDATE, kind=TurnKind.ANSWER, text=SAID[0],
+                  round_id="technical-phone-screen", question_id="lru-cache-o1")]
+    session = Session(id="s", candidate="ada", loop_id="netflix-senior-swe", plan=plan, turns=turns)
+    [graded] = grade_session(session, bank.question, RubricGrader())
+    assert graded.code is None and graded.summary.endswith(NO_CODE)

@@ -53,6 +53,9 @@ def ungraded(question: Question, round_id: str, *, flag: str, reason: str) -> Qu
     )
 
 
+NO_CODE = "No code was run or submitted, so this coding question is graded only on what you said."
+
+
 def code_versions(turns: list[Turn]) -> list[CodeVersion]:
     """Every version of the code run or submitted on a question, in order (from its `code` turns)."""
     return [
@@ -95,5 +98,7 @@ def grade_session(session: Session, question_of: Callable[[str], Question], grad
         if versions:
             grade = code_grade(question, grade if answers else None, answers, versions,
                                stub=_stub(question, versions[-1].lang), round_id=round_id)
+        elif question.coding is not None and grade.gradable:
+            grade = grade.model_copy(update={"summary": f"{grade.summary} {NO_CODE}".strip()})
         grades.append(grade)
     return grades
