@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from mockinterviewer.bank.schema import Loop, Question
+from mockinterviewer.bank.schema import Kind, Loop, Question
 from mockinterviewer.errors import BankError, NotFoundError
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -231,6 +231,7 @@ def lint_bank(root: Path) -> tuple[Bank, list[Problem]]:
                             "the round id")
                 )
     problems += _unaskable(bank, seen)
+    problems += _coding_problems(bank, seen)
     return bank, problems
 
 
@@ -255,6 +256,41 @@ def _unaskable(bank: Bank, paths: dict[str, Path]) -> list[Problem]:
                 f"never be asked; use one of: {', '.join(sorted(rounds))}",
                 blocking=False,
             ))
+    return problems
+
+
+def _coding_problems(bank: Bank, paths: dict[str, Path]) -> list[Problem]:
+    """A coding question needs a coding spec; its starting code and references name its entry point.
+
+    Running the references and wrong solutions is the bank tests' job (tests/bank), not lint's.
+    """
+    problems = []
+    for question in bank.questions.values():
+        path = paths[question.id]
+        spec = question.coding
+        if spec is None:
+            if question.kind is Kind.CODING:
+                problems.append(Problem(path, _line_at(path, ("kind",)), "coding",
+                                        "a coding question without a coding spec can only be talked about: add "
+                                        "coding (signatures, examples, hidden tests, references, wrong solutions)",
+                                        blocking=False))
+            continue
+        if question.kind is not Kind.CODING:
+            problems.append(Problem(path, _line_at(path, ("coding",)), "coding",
+                                    f"a {question.kind.value} question with a coding spec: make its kind coding, "
+                                    "or remove the spec", blocking=False))
+        for lang in spec.signatures:
+            name = spec.entry_in(lang)
+            texts = [("signatures", spec.signatures[lang]), ("references", spec.references[lang])]
+            texts += [("wrong", w.code) for w in spec.wrong if w.lang == lang]
+            for field_name, text in texts:
+                if not re.search(rf"\b{re.escape(name)}\b", text):
+                    problems.append(Problem(path, _line_at(path, ("coding", field_name)), f"coding.{field_name}",
+                                            f"the {lang} code does not mention {name}, the {spec.task} the tests "
+                                            "call: name it as the entry says"))
+            if lang == "java" and re.search(r"^\s*public\s+(final\s+)?class\b", spec.signatures[lang], re.M):
+                problems.append(Problem(path, _line_at(path, ("coding", "signatures")), "coding.signatures",
+                                        "the Java code is compiled as Solution.java: keep its classes non-public"))
     return problems
 
 

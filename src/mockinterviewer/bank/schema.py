@@ -142,7 +142,35 @@ class CodeTest(Strict):
             raise ValueError(f"test '{self.name}': give either args (a function task) or ops (a class task)")
         if self.ops is not None and self.init is None:
             raise ValueError(f"test '{self.name}': a class task's test needs init (the constructor's args)")
+        calls = 0
+        for op in self.ops or []:
+            if isinstance(op, dict):
+                times, inner = op.get("repeat"), op.get("ops")
+                if set(op) != {"repeat", "ops"} or not isinstance(times, int) or times < 1 \
+                        or not isinstance(inner, list) or not inner or not all(_is_call(o) for o in inner):
+                    raise ValueError(f"test '{self.name}': a repeat block is {{repeat: N >= 1, ops: [[method, "
+                                     f"[args], expected], ...]}}, got {op!r}")
+                calls += times * len(inner)
+            elif _is_call(op):
+                calls += 1
+            else:
+                raise ValueError(f"test '{self.name}': each op is [method, [args], expected], got {op!r}")
+        if calls > MAX_CALLS:
+            raise ValueError(f"test '{self.name}': {calls} calls; at most {MAX_CALLS}")
         return self
+
+
+MAX_CALLS = 500_000
+
+
+def camel(name: str) -> str:
+    """snake_case -> camelCase (JavaScript and Java names); other names are returned as they are."""
+    head, *rest = name.split("_")
+    return head + "".join(part[:1].upper() + part[1:] for part in rest)
+
+
+def _is_call(op: Any) -> bool:
+    return isinstance(op, list) and len(op) == 3 and isinstance(op[0], str) and isinstance(op[1], list | dict)
 
 
 class WrongSolution(Strict):
@@ -188,6 +216,10 @@ class CodingSpec(Strict):
                 raise ValueError(f"test '{test.name}': a {self.task} task's tests use "
                                  + ("init and ops" if want_ops else "args and expected"))
         return self
+
+    def entry_in(self, lang: str) -> str:
+        """The entry point's name in `lang`: a class keeps its name, a function is camelCase outside Python."""
+        return self.entry if self.task == "class" or lang == "python" else camel(self.entry)
 
     @property
     def languages(self) -> list[str]:

@@ -13,17 +13,11 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from mockinterviewer.bank.schema import CodeTest, CodingSpec
+from mockinterviewer.bank.schema import CodeTest, CodingSpec, camel
 from mockinterviewer.coding.results import TestOutcome
 
 SHOWN_CHARS = 300  # input, expected and got are cut to this length in results
 FLOAT_TOLERANCE = 1e-6
-
-
-def camel(name: str) -> str:
-    """snake_case -> camelCase (JavaScript and Java names); other names are returned as they are."""
-    head, *rest = name.split("_")
-    return head + "".join(part[:1].upper() + part[1:] for part in rest)
 
 
 def name_in(lang: str, name: str) -> str:
@@ -94,7 +88,7 @@ def prepare(test: CodeTest) -> Case:
 
 def payload(spec: CodingSpec, cases: list[tuple[int, Case]], lang: str) -> dict[str, Any]:
     """What the harness reads: the entry point's name in `lang` and each test's call(s)."""
-    entry = spec.entry if spec.task == "class" else name_in(lang, spec.entry)
+    entry = spec.entry_in(lang)
     out: list[dict[str, Any]] = []
     for index, case in cases:
         if case.ops is not None:
