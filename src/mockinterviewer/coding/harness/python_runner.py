@@ -22,9 +22,9 @@ def _where(exc: BaseException) -> str:
 
 def _describe(exc: BaseException) -> str:
     if isinstance(exc, RecursionError):
-        return "RecursionError: maximum recursion depth exceeded" + _where(exc)
+        return "RecursionError: maximum recursion depth exceeded"
     text = str(exc)
-    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__ + _where(exc)
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _plain(value: Any) -> Any:
