@@ -71,3 +71,31 @@ def test_usage_mistakes_raise_input_error(bank, lru) -> None:  # type: ignore[no
         run_tests(talk, "", "python", hidden=False)
     with pytest.raises(InputError, match="no coding spec"):
         stub(talk, "python")
+
+
+def test_without_bubblewrap_it_warns_and_still_applies_the_limits(lru, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from mockinterviewer.coding import SandboxWarning
+    from mockinterviewer.coding.sandbox import Sandbox
+
+    bare = Sandbox(isolate=False)
+    with pytest.warns(SandboxWarning, match="bubblewrap"):
+        result = run_tests(lru, lru.coding.references["python"], "python", hidden=False, sandbox=bare)
+    assert result.ok and not result.sandboxed
+    looping = "class LRUCache:\n    def __init__(self, capacity):\n        while True:\n            pass\n"
+    with pytest.warns(SandboxWarning):
+        result = run_tests(lru, looping, "python", hidden=False, sandbox=bare)
+    assert [t.status for t in result.tests] == ["timeout", "timeout"]
+    monkeypatch.setenv("MOCKINTERVIEWER_REQUIRE_SANDBOX", "1")
+    result = run_tests(lru, lru.coding.references["python"], "python", hidden=False, sandbox=bare)
+    assert result.error is not None and "requires it" in result.error and result.passed == 0
+
+
+def test_a_timeout_is_recorded_and_the_other_tests_still_run(bank) -> None:  # type: ignore[no-untyped-def]
+    question = bank.question("merge-overlapping-intervals")
+    code = ("def merge_intervals(intervals):\n    if intervals == [[1, 4], [4, 5]]:\n        while True:\n"
+            "            pass\n    return sorted(intervals)[:1]\n")
+    result = run_tests(question, code, "python", hidden=True)
+    statuses = {t.name: t.status for t in result.tests}
+    assert statuses["touching-merge"] == "timeout"
+    assert statuses["single-point"] == "passed" and statuses["empty"] == "passed"
+    assert len(statuses) == result.total == 7

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
 import shutil
 import tempfile
@@ -41,6 +42,7 @@ COMPILE_SECONDS = 30.0
 COMPILE_LIMITS = Limits(processes=128, cpu_seconds=60, memory_bytes=2048 * 2**20)
 MAX_RESTARTS = 3  # fresh processes after a timeout or crash, before the remaining tests are skipped
 MAX_CODE_BYTES = 200_000
+REQUIRE_ENV = "MOCKINTERVIEWER_REQUIRE_SANDBOX"  # set on a server: never run code without bubblewrap
 NOT_ISOLATED = ("bubblewrap (bwrap) is not installed, so the code runs with resource limits only and can "
                 "read your files; install it with 'apt-get install bubblewrap'.")
 
@@ -122,7 +124,6 @@ class _JavaCache:
 
 _JAVA_CLASSES = _JavaCache()
 _RUNNER_LOCK = threading.Lock()
-_WARNED = False
 
 
 def run_tests(question: Question, code: str, lang: str, *, hidden: bool, sandbox: Sandbox | None = None) \
@@ -153,6 +154,9 @@ def run_tests(question: Question, code: str, lang: str, *, hidden: bool, sandbox
     if len(code.encode("utf-8", "replace")) > MAX_CODE_BYTES:
         return result([], f"The code is over {MAX_CODE_BYTES // 1000} KB, so it was not run.")
     if not sandbox.isolated:
+        if os.environ.get(REQUIRE_ENV, "").lower() in ("1", "true", "yes"):
+            return result([], "The code was not run: bubblewrap (bwrap) is not installed and this deployment "
+                              f"requires it ({REQUIRE_ENV}); install it with 'apt-get install bubblewrap'.")
         _warn_once()
     reveal = not hidden or spec.show_failing_input
     work = Path(tempfile.mkdtemp(prefix="mi-code-"))
@@ -175,10 +179,7 @@ def run_tests(question: Question, code: str, lang: str, *, hidden: bool, sandbox
 
 
 def _warn_once() -> None:
-    global _WARNED
-    if not _WARNED:
-        warnings.warn(NOT_ISOLATED, SandboxWarning, stacklevel=3)
-        _WARNED = True
+    warnings.warn(NOT_ISOLATED, SandboxWarning, stacklevel=3)
 
 
 def _run_all(spec: CodingSpec, tests: list[tuple[int, CodeTest]], lang: str, work: Path, sandbox: Sandbox,

@@ -8,7 +8,30 @@ const vm = require('vm');
 
 const spec = JSON.parse(fs.readFileSync(process.argv[2], 'utf8'));
 const fd = Number(process.argv[3]);
-const send = (line) => fs.writeSync(fd, line + '\n');
+const pause = new Int32Array(new SharedArrayBuffer(4));
+function writeAll(target, data) {
+  let buffer = typeof data === 'string' ? Buffer.from(data) : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+  while (buffer.length > 0) {
+    try {
+      buffer = buffer.subarray(fs.writeSync(target, buffer));
+    } catch (err) {
+      if (err.code !== 'EAGAIN') throw err;
+      Atomics.wait(pause, 0, 0, 1); // Node made the pipe non-blocking: wait for the reader
+    }
+  }
+}
+const send = (line) => writeAll(fd, line + '\n');
+
+// The candidate's output goes out as it is written (a pipe is asynchronous in Node, and output
+// queued in memory would dodge the sandbox's output cap and be lost at exit).
+for (const [stream, target] of [[process.stdout, 1], [process.stderr, 2]]) {
+  stream.write = (chunk, encoding, callback) => {
+    writeAll(target, typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? encoding : 'utf8') : chunk);
+    const done = typeof encoding === 'function' ? encoding : callback;
+    if (typeof done === 'function') done();
+    return true;
+  };
+}
 
 function where(err) {
   const match = /solution\.js:(\d+)/.exec(String(err && err.stack));
@@ -51,6 +74,7 @@ if (typeof target !== 'function') {
   send('F ' + JSON.stringify({ error: `solution.js does not define the ${spec.task} ${spec.entry}` }));
   process.exit(0);
 }
+async function main() {
 for (const test of spec.tests) {
   send(`S ${test.index}`);
   let op = -1;
@@ -64,10 +88,10 @@ for (const test of spec.tests) {
       for (op = 0; op < test.ops.length; op++) {
         const [method, args] = test.ops[op];
         if (typeof instance[method] !== 'function') throw new TypeError(`${spec.entry} has no method ${method}`);
-        value.push(instance[method](...args));
+        value.push(await instance[method](...args));
       }
     } else {
-      value = target(...test.args);
+      value = await target(...test.args);
     }
     report = { ok: true, value: plain(value) };
   } catch (err) {
@@ -80,3 +104,6 @@ for (const test of spec.tests) {
 }
 send('E');
 process.exit(0);
+}
+
+main();
