@@ -99,3 +99,13 @@ def test_a_timeout_is_recorded_and_the_other_tests_still_run(bank) -> None:  # t
     assert statuses["touching-merge"] == "timeout"
     assert statuses["single-point"] == "passed" and statuses["empty"] == "passed"
     assert len(statuses) == result.total == 7
+
+
+@pytest.mark.parametrize("lang", ["javascript", "java"])
+def test_without_bubblewrap_every_language_still_runs(lru, lang: str) -> None:  # type: ignore[no-untyped-def]
+    from mockinterviewer.coding import SandboxWarning
+    from mockinterviewer.coding.sandbox import Sandbox
+
+    with pytest.warns(SandboxWarning):
+        result = run_tests(lru, lru.coding.references[lang], lang, hidden=False, sandbox=Sandbox(isolate=False))
+    assert result.ok and not result.sandboxed, result.error

@@ -13,8 +13,6 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from mockinterviewer.coding.sandbox import WORKDIR
-
 HARNESS_DIR = Path(__file__).parent / "harness"
 JAVA_FLAGS = ("-Xss16m", "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:CompressedClassSpaceSize=64m",
               "-XX:ReservedCodeCacheSize=48m", "-Xshare:auto", "-XX:-UsePerfData")
@@ -60,8 +58,12 @@ def readable_paths(lang: str) -> list[str]:
     return [t for t in outside if not any(t.startswith(other + "/") for other in outside)]
 
 
-def run_command(lang: str, runner_dir: str | None = None) -> list[str]:
-    """The harness's command line; `{fd}` is replaced by the results pipe's descriptor."""
+def run_command(lang: str, runner_dir: str | None = None, classes: str = "classes") -> list[str]:
+    """The harness's command line; `{fd}` is replaced by the results pipe's descriptor.
+
+    Java's classpath is the compiled harness (`runner_dir`, else ./runner) and the candidate's
+    `classes` folder (an absolute path inside the sandbox, relative without it).
+    """
     info = LANGUAGE_INFO[lang]
     runtime = runtime_path(info.runtime)
     assert runtime is not None
@@ -70,7 +72,7 @@ def run_command(lang: str, runner_dir: str | None = None) -> list[str]:
     if lang == "javascript":
         return [runtime, "--max-old-space-size=256", "--single-threaded", info.harness, "tests.json", "{fd}"]
     java = str(Path(runtime).with_name("java"))
-    classpath = f"{runner_dir}:{WORKDIR}/classes" if runner_dir else "runner:classes"
+    classpath = f"{runner_dir or 'runner'}:{classes}"
     return [java, *JAVA_FLAGS, "-cp", classpath, "JavaRunner", "tests.json", "{fd}"]
 
 

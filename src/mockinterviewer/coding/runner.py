@@ -34,7 +34,7 @@ from mockinterviewer.coding.languages import (
     runtime_path,
 )
 from mockinterviewer.coding.results import CheckResult, TestOutcome
-from mockinterviewer.coding.sandbox import Finished, Limits, Sandbox
+from mockinterviewer.coding.sandbox import WORKDIR, Finished, Limits, Sandbox
 from mockinterviewer.errors import InputError
 
 STARTUP_SECONDS = {"python": 5.0, "javascript": 5.0, "java": 10.0}
@@ -193,7 +193,8 @@ def _run_all(spec: CodingSpec, tests: list[tuple[int, CodeTest]], lang: str, wor
             break
         (work / "tests.json").write_text(json.dumps(payload(spec, todo, lang)), encoding="utf-8")
         progress = _Progress(spec, by_index, lang)
-        finished = sandbox.run(run_command(lang, runner_dir), work, limits_for(lang), progress, readable)
+        classes = f"{WORKDIR}/classes" if sandbox.isolated else "classes"
+        finished = sandbox.run(run_command(lang, runner_dir, classes), work, limits_for(lang), progress, readable)
         if progress.fatal is not None:
             return f"The code could not be loaded: {progress.fatal}."
         for index, report in progress.reports.items():
