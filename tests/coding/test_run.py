@@ -109,3 +109,12 @@ def test_without_bubblewrap_every_language_still_runs(lru, lang: str) -> None:  
     with pytest.warns(SandboxWarning):
         result = run_tests(lru, lru.coding.references[lang], lang, hidden=False, sandbox=Sandbox(isolate=False))
     assert result.ok and not result.sandboxed, result.error
+
+
+def test_a_bubblewrap_that_cannot_run_here_counts_as_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    from mockinterviewer.coding import sandbox
+
+    monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/false" if name == "bwrap" else None)
+    assert not sandbox.Sandbox().isolated

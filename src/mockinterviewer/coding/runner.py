@@ -43,8 +43,8 @@ COMPILE_LIMITS = Limits(processes=128, cpu_seconds=60, memory_bytes=2048 * 2**20
 MAX_RESTARTS = 3  # fresh processes after a timeout or crash, before the remaining tests are skipped
 MAX_CODE_BYTES = 200_000
 REQUIRE_ENV = "MOCKINTERVIEWER_REQUIRE_SANDBOX"  # set on a server: never run code without bubblewrap
-NOT_ISOLATED = ("bubblewrap (bwrap) is not installed, so the code runs with resource limits only and can "
-                "read your files; install it with 'apt-get install bubblewrap'.")
+NOT_ISOLATED = ("bubblewrap (bwrap) is not installed or cannot create its namespaces here, so the code runs "
+                "with resource limits only and can read your files; install it with 'apt-get install bubblewrap'.")
 
 
 class SandboxWarning(UserWarning):
@@ -155,8 +155,8 @@ def run_tests(question: Question, code: str, lang: str, *, hidden: bool, sandbox
         return result([], f"The code is over {MAX_CODE_BYTES // 1000} KB, so it was not run.")
     if not sandbox.isolated:
         if os.environ.get(REQUIRE_ENV, "").lower() in ("1", "true", "yes"):
-            return result([], "The code was not run: bubblewrap (bwrap) is not installed and this deployment "
-                              f"requires it ({REQUIRE_ENV}); install it with 'apt-get install bubblewrap'.")
+            return result([], "The code was not run: bubblewrap (bwrap) is missing or cannot run here, and this "
+                              f"deployment requires it ({REQUIRE_ENV}); install it with 'apt-get install bubblewrap'.")
         _warn_once()
     reveal = not hidden or spec.show_failing_input
     work = Path(tempfile.mkdtemp(prefix="mi-code-"))

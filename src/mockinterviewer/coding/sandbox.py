@@ -24,6 +24,7 @@ import subprocess
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Protocol
 
@@ -62,7 +63,8 @@ class Sandbox:
 
     def __init__(self, *, isolate: bool = True) -> None:
         """isolate=False runs with resource limits only, as when bubblewrap is missing (for tests)."""
-        self.bwrap = shutil.which("bwrap") if isolate else None
+        found = shutil.which("bwrap") if isolate else None
+        self.bwrap = found if found is not None and _bwrap_works(found) else None
 
     @property
     def isolated(self) -> bool:
@@ -102,19 +104,41 @@ class Sandbox:
 
     def _wrap(self, workdir: Path, readable: Sequence[str]) -> list[str]:
         assert self.bwrap is not None
-        args = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session",
-                "--ro-bind", "/usr", "/usr"]
-        for top in ("/bin", "/lib", "/lib64", "/sbin"):
-            if os.path.islink(top):
-                args += ["--symlink", os.readlink(top), top]
-            elif os.path.isdir(top):
-                args += ["--ro-bind", top, top]
-        args += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
+        args = [self.bwrap, "--unshare-all", "--die-with-parent", "--new-session", *_system_mounts(),
+                "--tmpfs", "/tmp"]
         for path in readable:  # after /tmp, which would hide a path under it
             if os.path.exists(path) and not path.startswith("/usr/"):
                 args += ["--ro-bind", path, path]
         args += ["--bind", str(workdir), WORKDIR, "--chdir", WORKDIR, "--"]
         return args
+
+
+def _system_mounts() -> list[str]:
+    """/usr read-only (with /bin, /lib ... as the host has them), a fresh /proc and a minimal /dev."""
+    args = ["--ro-bind", "/usr", "/usr"]
+    for top in ("/bin", "/lib", "/lib64", "/sbin"):
+        if os.path.islink(top):
+            args += ["--symlink", os.readlink(top), top]
+        elif os.path.isdir(top):
+            args += ["--ro-bind", top, top]
+    return [*args, "--proc", "/proc", "--dev", "/dev"]
+
+
+@cache
+def _bwrap_works(bwrap: str) -> bool:
+    """Whether bubblewrap can create its namespaces here, as the uid the code would run as.
+
+    It cannot where unprivileged user namespaces are disabled (some kernels, AppArmor policies,
+    containers); the code then runs with resource limits only, after the usual warning.
+    """
+    uid = _fresh_uid() if os.geteuid() == 0 else None
+    command = [bwrap, "--unshare-all", "--die-with-parent", *_system_mounts(), "--", "/usr/bin/true"]
+    try:
+        done = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=10,
+                              preexec_fn=_limiter(Limits(), uid), cwd="/")
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return done.returncode == 0
 
 
 def _fresh_uid() -> int:
