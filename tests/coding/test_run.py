@@ -118,3 +118,28 @@ def test_a_bubblewrap_that_cannot_run_here_counts_as_missing(monkeypatch: pytest
 
     monkeypatch.setattr(shutil, "which", lambda name: "/usr/bin/false" if name == "bwrap" else None)
     assert not sandbox.Sandbox().isolated
+
+
+CRASHES = {
+    "python": ("class LRUCache:\n    def __init__(self, capacity):\n        self.items = None\n"
+               "    def get(self, key):\n        return self.items[key]\n    def put(self, key, value):\n"
+               "        self.items[key] = value\n", "TypeError", "solution.py line 7"),
+    "javascript": ("class LRUCache {\n  constructor(capacity) { this.items = null; }\n"
+                   "  get(key) { return this.items.get(key); }\n  put(key, value) { this.items.set(key, value); }\n}\n",
+                   "TypeError", "solution.js line 4"),
+    "java": ("import java.util.Map;\n\nclass LRUCache {\n    private Map<Integer, Integer> items;\n"
+             "    LRUCache(int capacity) {}\n    int get(int key) { return items.get(key); }\n"
+             "    void put(int key, int value) { items.put(key, value); }\n}\n",
+             "NullPointerException", "Solution.java line 7"),
+}
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_a_crash_in_every_language_names_the_error_and_the_line(lru, lang: str) -> None:  # type: ignore[no-untyped-def]
+    code, error, line = CRASHES[lang]
+    result = run_tests(lru, code, lang, hidden=False)
+    assert result.error is None and result.passed == 0
+    first = result.tests[0]
+    assert first.status == "error"
+    assert first.message.startswith("The code raised an error in call 1 (put): " + error), first.message
+    assert line in first.message
