@@ -44,7 +44,7 @@ from mockinterviewer.bank.loader import load_bank  # noqa: E402
 from mockinterviewer.config import load_settings  # noqa: E402
 from mockinterviewer.interview.interviewer import RoundContext  # noqa: E402
 from mockinterviewer.interview.llm import LLMInterviewer, persona  # noqa: E402
-from mockinterviewer.providers.factory import build_interviewer  # noqa: E402
+from mockinterviewer.service.wiring import build_interviewer  # noqa: E402
 
 CANNED = ("Hi Ada, thanks for joining today. I'm a staff engineer on the team, and this is the onsite "
           "technical round. We have about an hour for three questions, so please think out loud and "

@@ -11,7 +11,7 @@ from mockinterviewer.grading.rubric import RubricGrader
 from mockinterviewer.interview.llm import LLMInterviewer
 from mockinterviewer.interview.scripted import ScriptedInterviewer
 from mockinterviewer.providers.chat import DUMMY_KEY, build_chat_model
-from mockinterviewer.providers.factory import build_grader, build_interviewer
+from mockinterviewer.service.wiring import build_grader, build_interviewer
 
 
 def test_auto_without_a_model_is_offline_and_says_how_to_enable_one(monkeypatch) -> None:  # type: ignore[no-untyped-def]

@@ -12,7 +12,7 @@ from mockinterviewer.config import Settings, load_settings
 from mockinterviewer.interview.llm import FALLBACK
 from mockinterviewer.interview.orchestrator import Orchestrator
 from mockinterviewer.interview.plan import plan_session
-from mockinterviewer.providers.factory import build_grader, build_interviewer
+from mockinterviewer.service.wiring import build_grader, build_interviewer
 from mockinterviewer.store import Store
 from mockinterviewer.transcript import Session, SessionStatus, Speaker
 from tests.interview.helpers import ScriptedChannel

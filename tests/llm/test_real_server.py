@@ -20,9 +20,9 @@ from mockinterviewer.interview.leak_guard import LeakDetector
 from mockinterviewer.interview.orchestrator import Orchestrator
 from mockinterviewer.interview.plan import plan_session
 from mockinterviewer.interview.utterance import clean_utterance
-from mockinterviewer.providers.factory import build_grader, build_interviewer
 from mockinterviewer.providers.retry import BadOutput
 from mockinterviewer.providers.structured import extract_object
+from mockinterviewer.service.wiring import build_grader, build_interviewer
 from mockinterviewer.store import Store
 from mockinterviewer.transcript import Session, SessionStatus, Speaker, TurnKind
 from tests.interview.helpers import ScriptedChannel

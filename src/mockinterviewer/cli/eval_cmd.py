@@ -41,7 +41,7 @@ def _fmt(value: Any) -> str:
 def configured_llm_grader() -> tuple[Any, str]:
     try:
         from mockinterviewer.config import load_settings
-        from mockinterviewer.providers.factory import build_grader
+        from mockinterviewer.service.wiring import build_grader
     except ImportError as exc:
         raise InputError(
             f"The LLM grader is not available in this installation ({exc}).",

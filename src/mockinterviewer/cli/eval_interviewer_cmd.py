@@ -28,7 +28,7 @@ def eval_interviewer(
     answer, prompt injection) through the loop's rounds; exit non-zero when any check fails."""
     from mockinterviewer.evals.interviewer_eval import evaluate_interviewer
     from mockinterviewer.evals.personas import PERSONAS
-    from mockinterviewer.providers.factory import build_grader, build_interviewer
+    from mockinterviewer.service.wiring import build_grader, build_interviewer
 
     unknown = [p for p in persona or [] if p not in PERSONAS]
     if unknown:

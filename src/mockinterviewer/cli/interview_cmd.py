@@ -10,26 +10,17 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from mockinterviewer.bank.loader import Bank, load_bank
 from mockinterviewer.channels.answers_file import AnswersChannel, load_answers
 from mockinterviewer.channels.base import Channel
 from mockinterviewer.channels.terminal import TerminalChannel
 from mockinterviewer.cli.app import app
-from mockinterviewer.config import Settings, load_settings
+from mockinterviewer.config import load_settings
 from mockinterviewer.errors import InputError
-from mockinterviewer.grading.base import Grader
-from mockinterviewer.grading.render import Format, render
-from mockinterviewer.grading.report import Report, build_report
-from mockinterviewer.grading.session import grade_session
-from mockinterviewer.interview.interviewer import Interviewer
-from mockinterviewer.interview.orchestrator import Orchestrator
-from mockinterviewer.interview.plan import plan_session
+from mockinterviewer.grading.render import render
 from mockinterviewer.safe_files import read_capped, write_output
 from mockinterviewer.safe_text import rich_safe, strip_controls
-from mockinterviewer.store import Store, open_store
-from mockinterviewer.store.locks import Hold
-from mockinterviewer.store.store import new_session_id
-from mockinterviewer.transcript import Session, SessionStatus
+from mockinterviewer.service import Interviews, Running
+from mockinterviewer.transcript import SessionStatus
 
 # emoji codes such as ":smile:" in an answer or a name are shown as typed, like markup
 console = Console(highlight=False, emoji=False)
@@ -39,12 +30,9 @@ MAX_CANDIDATE_CHARS = 100
 MAX_ANSWER_FILE_BYTES = 1_000_000  # one answer; the grader keeps the first 20,000 characters
 
 
-def _open_store(settings: Settings) -> Store:
-    """The store; says once what it changed on the way (e.g. a data directory made private)."""
-    store = open_store(settings)
-    for notice in store.notices:
-        err_console.print(notice, markup=False)
-    return store
+def _interviews() -> Interviews:
+    """The library, saying once on stderr what opening the store changed (e.g. a data directory made private)."""
+    return Interviews(load_settings(), notice=lambda line: err_console.print(line, markup=False))
 
 
 def _candidate_name(raw: str) -> str:
@@ -57,26 +45,6 @@ def _candidate_name(raw: str) -> str:
         raise typer.BadParameter(f"at most {MAX_CANDIDATE_CHARS} characters, got {len(name)}.",
                                  param_hint="--candidate")
     return name
-
-
-def _hold(store: Store, session_id: str) -> Hold:
-    hold = store.hold_session(session_id)
-    if hold is None:
-        raise InputError(f"Session {session_id} is running in another process right now.",
-                         hint="Continue it there, or stop that process and run this command again.")
-    return hold
-
-
-def build_interviewer(settings: Settings) -> tuple[Interviewer, str]:
-    from mockinterviewer.providers.factory import build_interviewer as build
-
-    return build(settings)
-
-
-def build_grader(settings: Settings) -> tuple[Grader, str]:
-    from mockinterviewer.providers.factory import build_grader as build
-
-    return build(settings)
 
 
 def _channel(answers: Path | None, voice: bool, *, push_to_talk: bool = False, speak: bool = True) -> Channel:
@@ -96,39 +64,21 @@ def _channel(answers: Path | None, voice: bool, *, push_to_talk: bool = False, s
     return channel
 
 
-def _finish(settings: Settings, store: Store, bank: Bank, session_id: str, status: SessionStatus) -> None:
-    session = store.load_session(session_id)
-    grader, _label = build_grader(settings)
-    grades = grade_session(session, bank.question, grader)
-    store.save_grades(session.id, grades)
-    report = build_report(session, bank.loop(session.loop_id), grades)
+def _run(interviews: Interviews, running: Running, channel: Channel) -> None:
+    """Take the replies through the channel, then grade and show the feedback."""
+    session_id = running.session.id
+    try:
+        status = interviews.run(running, channel)
+    except KeyboardInterrupt:
+        err_console.print(f"\nInterrupted. Everything you answered is saved. Continue with: "
+                          f"mockinterviewer resume {session_id}", markup=False)
+        raise typer.Exit(130) from None
+    report = interviews.finish(session_id)
     console.rule("Feedback")
     console.print(render(report, "text"), markup=False)
     if status is SessionStatus.COMPLETED:
-        console.print(f"\nSaved as session {session.id}. Export: mockinterviewer report {session.id} --format html "
+        console.print(f"\nSaved as session {session_id}. Export: mockinterviewer report {session_id} --format html "
                       f"-o report.html")
-
-
-def _run(settings: Settings, store: Store, bank: Bank, session: Session, channel: Channel, hold: Hold) -> None:
-    """Run the session while this process holds it (others see it as running, not interrupted)."""
-    try:
-        interviewer, label = build_interviewer(settings)
-        channel.info(label)
-        orchestrator = Orchestrator(bank=bank, store=store, session=session, interviewer=interviewer,
-                                    channel=channel)
-        try:
-            status = orchestrator.run()
-        except KeyboardInterrupt:
-            err_console.print(f"\nInterrupted. Everything you answered is saved. Continue with: "
-                              f"mockinterviewer resume {session.id}", markup=False)
-            raise typer.Exit(130) from None
-        finally:
-            close = getattr(channel, "close", None)
-            if close is not None:
-                close()  # release the microphone
-    finally:
-        hold.release()
-    _finish(settings, store, bank, session.id, status)
 
 
 @app.command("interview")
@@ -152,43 +102,16 @@ def interview(
 
     The question bank is read from MOCKINTERVIEWER_BANK_DIR (default: the shipped bank).
     """
-    import random
-
-    settings = load_settings()
-    bank = load_bank(settings.bank_dir)
-    the_loop = bank.loop(loop or settings.default_loop)
+    interviews = _interviews()
+    interviews.loop(loop)
     # a bad answers file or a missing voice library fails before anything is recorded
     channel = _channel(answers, voice, push_to_talk=push_to_talk, speak=speak)
-    store = _open_store(settings)
-    chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
-    interviewer_obj, _ = build_interviewer(settings)
-    session_id = new_session_id()
-    hold = _hold(store, session_id)  # held before the session exists: it is never seen as interrupted
-
-    def new_session(taken: set[str]) -> Session:
-        plan = plan_session(
-            the_loop, list(bank.questions.values()), round_id=round_id, count=questions, seed=chosen_seed,
-            asked_before=taken,
-        )
-        return Session(
-            id=session_id, candidate=candidate, loop_id=the_loop.id, plan=plan, interviewer=interviewer_obj.name,
-            max_follow_ups=max_follow_ups if max_follow_ups is not None else settings.max_follow_ups,
-        )
-
-    try:
-        session = store.create_planned_session(candidate, new_session)
-    except BaseException:
-        hold.release()
-        raise
-    plan = session.plan
-    channel.info(f"Session {session.id} (seed {chosen_seed}). Type /help for commands.")
-    for planned in plan.rounds:
-        round_ = the_loop.round(planned.round_id)
-        wanted = questions if questions is not None else round_.questions
-        if len(planned.questions) < wanted:
-            channel.info(f"{round_.name}: {len(planned.questions)} of the {wanted} questions asked for fit its "
-                         f"{round_.duration_minutes} minutes and the bank.")
-    _run(settings, store, bank, session, channel, hold)
+    running = interviews.start(candidate=candidate, loop_id=loop, round_id=round_id, questions=questions, seed=seed,
+                               max_follow_ups=max_follow_ups)
+    channel.info(f"Session {running.session.id} (seed {running.seed}). Type /help for commands.")
+    for shortfall in running.shortfalls:
+        channel.info(shortfall)
+    _run(interviews, running, channel)
 
 
 @app.command("resume")
@@ -202,17 +125,11 @@ def resume(
     speak: Annotated[bool, typer.Option("--speak/--no-speak", help="With --voice: speak the questions.")] = True,
 ) -> None:
     """Continue an unfinished session exactly where it stopped."""
-    settings = load_settings()
-    bank = load_bank(settings.bank_dir)
-    store = _open_store(settings)
-    session = store.load_session(session_id)
-    if session.status is SessionStatus.COMPLETED:
-        raise InputError(f"Session {session.id} is already complete.",
-                         hint=f"See its report: mockinterviewer report {session.id}")
+    interviews = _interviews()
+    _ = interviews.bank  # a broken bank fails before the store is opened, as for `interview`
+    interviews.check_resumable(session_id)
     channel = _channel(answers, voice, push_to_talk=push_to_talk, speak=speak)
-    hold = _hold(store, session.id)
-    session = store.load_session(session.id)  # the turns as the last process left them
-    _run(settings, store, bank, session, channel, hold)
+    _run(interviews, interviews.resume(session_id), channel)
 
 
 @app.command("sessions")
@@ -224,8 +141,7 @@ def sessions(
 
     A session left in progress by a process that no longer runs is shown as interrupted.
     """
-    store = _open_store(load_settings())
-    rows = store.list_sessions(candidate)
+    rows = _interviews().list_sessions(candidate)
     if as_json:
         print(json.dumps([
             {"id": s.id, "candidate": s.candidate, "loop_id": s.loop_id, "rounds": s.rounds,
@@ -250,19 +166,6 @@ def sessions(
                       markup=False)
 
 
-def session_report(settings: Settings, session_id: str) -> Report:
-    bank = load_bank(settings.bank_dir)
-    store = _open_store(settings)
-    session = store.load_session(session_id)
-    grades = store.load_grades(session.id)
-    asked = {(t.round_id, t.question_id) for t in session.turns if t.kind.value == "question"}
-    if len(grades) != len(asked):  # never graded, or graded before more turns were added
-        grader, _ = build_grader(settings)
-        grades = grade_session(session, bank.question, grader)
-        store.save_grades(session.id, grades)
-    return build_report(session, bank.loop(session.loop_id), grades)
-
-
 @app.command("report")
 def report(
     session_id: Annotated[str, typer.Argument(help="Session id (or a unique prefix).")],
@@ -275,7 +178,7 @@ def report(
     and a symbolic link is never followed."""
     if fmt not in ("text", "md", "html", "json"):
         raise InputError(f"Unknown format '{fmt}'.", hint="Use one of: text, md, html, json.")
-    text = render(session_report(load_settings(), session_id), fmt)  # type: ignore[arg-type]
+    text = render(_interviews().report(session_id), fmt)  # type: ignore[arg-type]
     if output is None:
         if fmt == "json":
             print(text)
@@ -306,10 +209,10 @@ def grade(
         raw = read_capped(source, MAX_ANSWER_FILE_BYTES, what="Answer file")
         answer = raw.decode("utf-8", errors="replace")
     assert answer is not None
-    settings = load_settings()
-    question = load_bank(settings.bank_dir).question(question_id)
+    interviews = _interviews()
+    question = interviews.bank.question(question_id)
     cleaned = clean_answer(answer)
-    grader, _ = build_grader(settings)
+    grader, _ = interviews.grader()
     result = grader.grade(question, [cleaned.text] if cleaned.text else [], round_id=None)
     if as_json:
         print(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False))
@@ -319,5 +222,3 @@ def grade(
     console.print(strip_controls(f"{question.prompt}\n"), markup=False)
     console.print(strip_controls("\n".join(_question_lines(result, "  - ", '"'))), markup=False)
 
-
-__all__ = ["Format", "build_grader", "build_interviewer", "session_report"]

@@ -1,4 +1,8 @@
-"""Choosing the interviewer and the grader from Settings, with a one-line label for the user.
+"""The composition root's wiring: which interviewer and which grader run, chosen from Settings.
+
+It sits above `interview/`, `grading/` and `providers/` (it imports all three; none of them imports
+it), so the model clients in `providers/` never know who uses them. Each builder returns the
+object and a one-line label for the user.
 
 MOCKINTERVIEWER_LLM=offline always uses the offline interviewer/grader; `llm` requires a model
 (ModelError saying what to set otherwise); `auto` (the default) uses the model when
