@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from mockinterviewer.store.tables import Base
 from tests.conftest import PROJECT_ROOT
 
 PROCESSES = 12
@@ -59,7 +60,8 @@ def test_many_processes_on_a_new_sqlite_data_dir(tmp_path: Path) -> None:
 def test_many_processes_on_a_new_postgres_database(postgres_url: str, tmp_path: Path) -> None:
     engine = create_engine(postgres_url)
     with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS grades, turns, sessions, alembic_version CASCADE"))
+        Base.metadata.drop_all(connection)  # every table, the accounts and review ones too
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
     engine.dispose()
     env = {**os.environ, "MOCKINTERVIEWER_HOME": str(tmp_path / "home"), "MOCKINTERVIEWER_DATABASE_URL": postgres_url}
     check(race(env))

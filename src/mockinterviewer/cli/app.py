@@ -33,6 +33,7 @@ COMMAND_MODULES = [
     "mockinterviewer.cli.eval_blind_cmd",
     "mockinterviewer.cli.voice_cmd",
     "mockinterviewer.cli.code_cmd",
+    "mockinterviewer.cli.user_cmd",
 ]
 
 
