@@ -2,6 +2,7 @@
 
     .venv/bin/python evals/evidence_sample.py draw  [--n 80] [--seed 1]   # writes evals/data/evidence_sample.yaml
     .venv/bin/python evals/evidence_sample.py score                        # reads evals/data/evidence_judgements.yaml
+    .venv/bin/python evals/evidence_sample.py draw --source calibration    # a tuning sample: evidence_dev_sample.yaml
 
 The quotes come from grading the blind answers (evals/data/blind_answers.yaml, strong, plain and
 mediocre) with the offline grader; each item is a criterion (name and description) and one quote
@@ -26,13 +27,24 @@ from mockinterviewer.grading.rubric import RubricGrader
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "evals" / "data" / "evidence_sample.yaml"
 JUDGED = ROOT / "evals" / "data" / "evidence_judgements.yaml"
+DEV_SAMPLE = ROOT / "evals" / "data" / "evidence_dev_sample.yaml"  # from the calibration set: for tuning
 
 
-def draw(n: int, seed: int) -> None:
+def _entries(source: str) -> list[dict[str, str]]:
+    """Answers to draw quotes from: the blind set (to report), or the calibration set (to tune on)."""
+    if source == "blind":
+        return list(yaml.safe_load((ROOT / "evals" / "data" / "blind_answers.yaml").read_text()))
+    calibration = ROOT / "tests" / "data" / "calibration"
+    plain = {e["question_id"]: e["plain"] for e in yaml.safe_load((ROOT / "tests/data/tuning/plain.yaml").read_text())}
+    entries = [e for path in sorted(calibration.glob("*.yaml")) for e in yaml.safe_load(path.read_text())]
+    return [{**e, "plain": plain.get(e["question_id"], e["strong"])} for e in entries]
+
+
+def draw(n: int, seed: int, source: str = "blind") -> None:
     bank = load_bank(ROOT / "question_bank")
     grader = RubricGrader()
     items = []
-    for entry in yaml.safe_load((ROOT / "evals" / "data" / "blind_answers.yaml").read_text()):
+    for entry in _entries(source):
         question = bank.question(entry["question_id"])
         for kind in ("strong", "plain", "mediocre"):
             grade = grader.grade(question, [entry[kind]])
@@ -49,11 +61,15 @@ def draw(n: int, seed: int) -> None:
                             "level": c.level,
                         }
                     )
-    seen = {
-        (e["criterion_id"], e["quote"])
-        for path in sorted(SAMPLE.parent.glob("evidence_sample_round*.yaml"))
-        for e in yaml.safe_load(path.read_text())
-    }
+    seen = (
+        set()
+        if source != "blind"
+        else {
+            (e["criterion_id"], e["quote"])
+            for path in sorted(SAMPLE.parent.glob("evidence_sample_round*.yaml"))
+            for e in yaml.safe_load(path.read_text())
+        }
+    )
     items = [
         i for i in items if not any(c == i["criterion_id"] and (q in i["quote"] or i["quote"] in q) for c, q in seen)
     ]
@@ -61,8 +77,9 @@ def draw(n: int, seed: int) -> None:
     chosen = items[:n]
     for i, item in enumerate(chosen, 1):
         item["id"] = i
-    SAMPLE.write_text(yaml.safe_dump(chosen, sort_keys=False, width=110, allow_unicode=True))
-    print(f"{len(chosen)} of {len(items)} quotes written to {SAMPLE}")
+    out = SAMPLE if source == "blind" else DEV_SAMPLE
+    out.write_text(yaml.safe_dump(chosen, sort_keys=False, width=110, allow_unicode=True))
+    print(f"{len(chosen)} of {len(items)} quotes written to {out}")
 
 
 def score(path: Path) -> None:
@@ -78,5 +95,6 @@ if __name__ == "__main__":
     parser.add_argument("--n", type=int, default=80)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--judgements", type=Path, default=JUDGED)
+    parser.add_argument("--source", choices=["blind", "calibration"], default="blind")
     args = parser.parse_args()
-    draw(args.n, args.seed) if args.action == "draw" else score(args.judgements)
+    draw(args.n, args.seed, args.source) if args.action == "draw" else score(args.judgements)
