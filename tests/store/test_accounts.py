@@ -3,7 +3,11 @@ overrides and comments kept in history, totals with the overrides applied."""
 
 from __future__ import annotations
 
+import logging
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -23,6 +27,7 @@ from mockinterviewer.transcript import (
     Turn,
     TurnKind,
 )
+from tests.conftest import PROJECT_ROOT
 
 PASSWORD = "correct horse battery staple"
 PLAN = Plan(loop_id="netflix-senior-swe", seed=1, rounds=[
@@ -243,3 +248,68 @@ def test_comments_keep_every_version(migrated_store: Store, people: dict[str, Ac
         reviews.edit_comment(people["bob"], first.id, "not my session")
     with pytest.raises(NotFoundError, match="no turn 7"):
         reviews.add_comment(carol, "ada00001", 7, "where?")
+
+
+RACER = """
+import sys, time
+from pathlib import Path
+from mockinterviewer.store import Store
+from mockinterviewer.store.accounts import Accounts
+from mockinterviewer.store.review import Reviews
+url, home, start, score = sys.argv[1], Path(sys.argv[2]), float(sys.argv[3]), float(sys.argv[4])
+store = Store(url, home)
+coach = Accounts(store).get("carol")
+time.sleep(max(0.0, start - time.time()))
+Reviews(store).add_override(coach, "ada00001", "q1", "depth", score, f"process {score:g}")
+"""
+
+
+def test_overrides_saved_by_two_processes_at_once_are_both_kept(migrated_store: Store, people: dict[str, Account],
+                                                                tmp_path: Path) -> None:
+    start = time.time() + 3.0  # every process has imported and connected by then
+    procs = [subprocess.Popen([sys.executable, "-c", RACER, migrated_store.url, str(tmp_path), str(start), str(s)],
+                              cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+             for s in (0.5, 1.5, 2.5, 3.5)]
+    for proc in procs:
+        _, err = proc.communicate(timeout=120)
+        assert proc.returncode == 0, err
+    history = Reviews(migrated_store).override_history(people["carol"], "ada00001")
+    assert sorted(o.score for o in history) == [0.5, 1.5, 2.5, 3.5]
+
+
+def test_no_password_in_the_logs(migrated_store: Store, caplog: pytest.LogCaptureFixture) -> None:
+    """Even with SQLAlchemy logging every statement and its parameters."""
+    migrated_store.engine.echo = True
+    with caplog.at_level(logging.DEBUG):
+        accounts = Accounts(migrated_store)
+        accounts.add_user("ada", Role.CANDIDATE, PASSWORD)
+        assert accounts.authenticate("ada", PASSWORD) is not None
+        assert accounts.authenticate("ada", "wrong " + PASSWORD) is None
+    assert "argon2id" in caplog.text  # the statements were logged, with the hash as their parameter
+    assert PASSWORD not in caplog.text
+
+
+def test_an_existing_database_is_upgraded_with_its_sessions_kept(tmp_path: Path,
+                                                                 request: pytest.FixtureRequest) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    from mockinterviewer.store.schema import HEAD, MIGRATIONS, current_revision
+    from tests.store.conftest import fresh_url
+
+    url = fresh_url("sqlite", tmp_path, request)
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0001")  # a database made before accounts existed
+    with engine.begin() as connection:
+        connection.exec_driver_sql(
+            "INSERT INTO sessions VALUES ('old00001', 'ada', 'l', '{}', 'completed', 'offline', 2, "
+            "'2026-01-01 00:00:00', '2026-01-01 00:00:00')")
+    store = Store(url, tmp_path)
+    assert current_revision(store.engine) == HEAD
+    Accounts(store).add_user("ada", Role.CANDIDATE, PASSWORD)
+    assert [s.id for s in Accounts(store).visible_sessions(Accounts(store).get("ada"))] == ["old00001"]
