@@ -313,3 +313,17 @@ def test_an_existing_database_is_upgraded_with_its_sessions_kept(tmp_path: Path,
     assert current_revision(store.engine) == HEAD
     Accounts(store).add_user("ada", Role.CANDIDATE, PASSWORD)
     assert [s.id for s in Accounts(store).visible_sessions(Accounts(store).get("ada"))] == ["old00001"]
+
+
+def test_an_id_prefix_is_resolved_among_the_sessions_one_may_see(migrated_store: Store,
+                                                                 people: dict[str, Account]) -> None:
+    accounts = Accounts(migrated_store)
+    graded_session(migrated_store, "ab000001", "ada")
+    graded_session(migrated_store, "ab000002", "bob")
+    assert accounts.require_session(people["ada"], "ab") == "ab000001"  # bob's 'ab...' is not even considered
+    assert accounts.require_session(people["dave"], "ab") == "ab000002"
+    graded_session(migrated_store, "ab000003", "ada")
+    with pytest.raises(NotFoundError, match=r"several sessions: ab000001, ab000003\.\n"):
+        accounts.require_session(people["carol"], "ab")
+    with pytest.raises(NotFoundError, match="No session with id '%'"):
+        accounts.require_session(people["carol"], "%")  # a literal prefix, as the store's

@@ -18,7 +18,6 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session as OrmSession
 from sqlalchemy.orm import aliased
 
 from mockinterviewer.errors import InputError, NotFoundError
@@ -199,12 +198,10 @@ class Accounts:
 
     def candidates_of(self, coach: Account) -> list[str]:
         with self.store._tx() as orm:
-            return list(orm.scalars(self._candidates_query(coach).order_by(UserRow.name)).all())
-
-    @staticmethod
-    def _candidates_query(coach: Account):  # type: ignore[no-untyped-def]
-        return (select(UserRow.name).join(AssignmentRow, AssignmentRow.candidate_id == UserRow.id)
-                .where(AssignmentRow.coach_id == coach.id))
+            return list(orm.scalars(
+                select(UserRow.name).join(AssignmentRow, AssignmentRow.candidate_id == UserRow.id)
+                .where(AssignmentRow.coach_id == coach.id).order_by(UserRow.name)
+            ).all())
 
     # sessions and access -------------------------------------------------------------------------
 
@@ -218,29 +215,34 @@ class Accounts:
             candidate = orm.scalar(select(SessionRow.candidate).where(SessionRow.id == session_id))
         return self.account_for_candidate(candidate) if candidate is not None else None
 
-    def _may_see(self, orm: OrmSession, viewer: Account, candidate: str) -> bool:
-        if viewer.role is Role.CANDIDATE:
-            return candidate == viewer.name
-        found = orm.scalar(self._candidates_query(viewer).where(UserRow.name == candidate, UserRow.role == "candidate"))
-        return found is not None
+    def _visible_candidates(self, viewer: Account) -> set[str]:
+        """The candidate names whose sessions `viewer` may see."""
+        return {viewer.name} if viewer.role is Role.CANDIDATE else set(self.candidates_of(viewer))
 
     def can_see(self, viewer: Account, session_id: str) -> bool:
         with self.store._tx() as orm:
             candidate = orm.scalar(select(SessionRow.candidate).where(SessionRow.id == session_id))
-            return candidate is not None and self._may_see(orm, viewer, candidate)
+        return candidate is not None and candidate in self._visible_candidates(viewer)
 
     def require_session(self, viewer: Account, session_id: str) -> str:
-        """The session's full id when `viewer` may see it; otherwise the error of an unknown session."""
-        try:
-            full = self.store.resolve_id(session_id)
-        except NotFoundError:
-            full = None
-        if full is None or not self.can_see(viewer, full):
-            raise self.store._unknown(session_id)
-        return full
+        """The full id of the session `viewer` may see given its id or a prefix unambiguous among those
+        sessions; any other gets the error of an unknown session (nothing tells that it exists)."""
+        names = self._visible_candidates(viewer)
+        with self.store._tx() as orm:
+            rows = orm.execute(select(SessionRow.id, SessionRow.candidate)
+                               .where(SessionRow.id.startswith(session_id, autoescape=True))).all()
+        ids = [i for i, candidate in rows if candidate in names]
+        if session_id in ids:
+            return session_id
+        if len(ids) == 1:
+            return ids[0]
+        if ids:
+            raise NotFoundError(f"'{strip_controls(session_id)}' matches several sessions: {', '.join(sorted(ids))}.",
+                                hint="Give more characters of the id.")
+        raise self.store._unknown(strip_controls(session_id))
 
     def visible_sessions(self, viewer: Account) -> list[SessionSummary]:
         if viewer.role is Role.CANDIDATE:
             return self.store.list_sessions(viewer.name)
-        names = set(self.candidates_of(viewer))
+        names = self._visible_candidates(viewer)
         return [s for s in self.store.list_sessions() if s.candidate in names]
