@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -32,7 +33,13 @@ MIN_PASSWORD = 8
 MAX_PASSWORD = 1024  # Argon2 takes any length; this bounds the work one login can ask for
 
 _hasher = PasswordHasher()  # Argon2id with the library's current recommended parameters
-_DUMMY_HASH = _hasher.hash("not a password: verified when the user is unknown, so timing tells nothing")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the user is unknown, so the time taken does not tell which names exist (made on first use:
+    hashing costs a tenth of a second and 64 MB, too much for every command's start)."""
+    return _hasher.hash("not a password")
 
 
 class Role(StrEnum):
@@ -137,7 +144,7 @@ class Accounts:
         """The account when `password` is its password, else None (the same work either way)."""
         with self.store._tx() as orm:
             row = orm.scalar(select(UserRow).where(UserRow.name == normal_name(name)))
-            stored = row.password_hash if row is not None else _DUMMY_HASH
+            stored = row.password_hash if row is not None else _dummy_hash()
             try:
                 _hasher.verify(stored, password[:MAX_PASSWORD + 1])
             except (VerifyMismatchError, VerificationError, InvalidHashError):
