@@ -34,6 +34,7 @@ COMMAND_MODULES = [
     "mockinterviewer.cli.voice_cmd",
     "mockinterviewer.cli.code_cmd",
     "mockinterviewer.cli.user_cmd",
+    "mockinterviewer.cli.serve_cmd",
 ]
 
 

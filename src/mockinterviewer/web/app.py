@@ -1,0 +1,331 @@
+"""The app factory and its pages: log in and out, the sessions list, a session with its grades, the
+coach's overrides and the comments on turns.
+
+Every page is rendered on the server by Jinja2 with autoescaping on: what candidates and models wrote
+is always shown as text. Who may see what is decided by `Accounts` and `Reviews` (a session the viewer
+may not see is a 404, exactly like one that does not exist). Every form carries the session's CSRF
+token and a POST without it is refused (403).
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+from dataclasses import dataclass
+from datetime import datetime
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.middleware.sessions import SessionMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from mockinterviewer.config import Settings, load_settings
+from mockinterviewer.errors import InputError, NotFoundError
+from mockinterviewer.safe_text import strip_controls
+from mockinterviewer.service import Interviews
+from mockinterviewer.store.accounts import MAX_NAME, MAX_PASSWORD, Account, Accounts, Role, aware, normal_name
+from mockinterviewer.store.review import CommentThread, Override, QuestionTotal, Reviews
+from mockinterviewer.transcript import QuestionGrade
+from mockinterviewer.web.security import LoginLimiter, csrf_ok, csrf_token, load_secret
+
+log = logging.getLogger(__name__)
+
+PAGE_SIZE = 25
+SESSION_COOKIE = "mockinterviewer_session"
+SESSION_MAX_AGE = 12 * 3600
+STATUSES = ["completed", "unfinished", "in_progress", "interrupted"]
+SECURITY_HEADERS = [
+    (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (b"referrer-policy", b"same-origin"),
+]
+
+
+class _SecurityHeaders:
+    """Adds the headers above to every response, and `Cache-Control: no-store` to the pages."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        static = str(scope.get("path", "")).startswith("/static/")
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.extend(SECURITY_HEADERS)
+                if not static:
+                    headers.append((b"cache-control", b"no-store"))
+                message["headers"] = headers
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def _when(moment: datetime | None) -> str:
+    return aware(moment).strftime("%Y-%m-%d %H:%M UTC") if moment is not None else ""
+
+
+def _score(value: float) -> str:
+    return f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+@dataclass
+class Web:
+    """What the routes share: the library objects, the templates and the login limiter."""
+
+    interviews: Interviews
+    accounts: Accounts
+    reviews: Reviews
+    templates: Jinja2Templates
+    limiter: LoginLimiter
+
+    def viewer(self, request: Request) -> Account | None:
+        """The logged-in account, checked against the database on every request (a deleted account or a
+        changed role ends the session)."""
+        name, account_id = request.session.get("user"), request.session.get("uid")
+        if not isinstance(name, str) or not isinstance(account_id, int):
+            return None
+        account = self.accounts.find(name)
+        if account is None or account.id != account_id or account.role.value != request.session.get("role"):
+            request.session.clear()
+            return None
+        return account
+
+    def page(self, request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
+        flash = request.session.pop("flash", None)
+        return self.templates.TemplateResponse(request, template, {
+            "csrf": csrf_token(request.session), "viewer": context.pop("viewer", None), "flash": flash, **context,
+        }, status_code=status_code)
+
+
+def _templates() -> Jinja2Templates:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("mockinterviewer.web", "templates"),
+        autoescape=True,  # every {{ }} is escaped, in every template
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["when"] = _when
+    env.filters["score"] = _score
+    env.filters["clean"] = strip_controls
+    return Jinja2Templates(env=env)
+
+
+async def _form(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None = None) -> FastAPI:
+    """The web app over the store and accounts `settings` point at."""
+    settings = settings or load_settings()
+    interviews = Interviews(settings, notice=log.warning)
+    store = interviews.store
+    accounts = Accounts(store)
+    web = Web(interviews, accounts, Reviews(store, accounts), _templates(), limiter or LoginLimiter())
+
+    app = FastAPI(title="mockinterviewer", docs_url=None, redoc_url=None, openapi_url=None)
+    app.add_middleware(SessionMiddleware, secret_key=load_secret(Path(settings.home)), session_cookie=SESSION_COOKIE,
+                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=False)
+    app.add_middleware(_SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(files("mockinterviewer.web") / "static")), name="static")
+    app.state.web = web
+
+    def not_found(request: Request, viewer: Account | None) -> Response:
+        return web.page(request, "error.html", {"viewer": viewer, "title": "Not found",
+                                                "message": "There is no such page or session."}, 404)
+
+    def refused(request: Request, viewer: Account | None) -> Response:
+        return web.page(request, "error.html", {
+            "viewer": viewer, "title": "Form refused",
+            "message": "The form was out of date or did not come from this site. Reload the page and try again."}, 403)
+
+    def to_login() -> Response:
+        return RedirectResponse("/login", status_code=303)
+
+    @app.get("/", response_class=HTMLResponse)
+    def home(request: Request) -> Response:
+        return RedirectResponse("/sessions" if web.viewer(request) else "/login", status_code=303)
+
+    # logging in and out --------------------------------------------------------------------------
+
+    @app.get("/login", response_class=HTMLResponse)
+    def login_page(request: Request) -> Response:
+        viewer = web.viewer(request)
+        if viewer is not None:
+            return RedirectResponse("/sessions", status_code=303)
+        return web.page(request, "login.html", {"name": "", "error": None})
+
+    @app.post("/login", response_class=HTMLResponse)
+    async def login(request: Request) -> Response:
+        form = await _form(request)
+        if not csrf_ok(request.session, form.get("csrf")):
+            return refused(request, None)
+        name = normal_name(form.get("name", ""))[:MAX_NAME]
+        password = form.get("password", "")[:MAX_PASSWORD + 1]
+        wait = web.limiter.retry_after(name)
+        if wait > 0:
+            minutes = max(1, math.ceil(wait / 60))
+            return web.page(request, "login.html", {
+                "name": name, "error": f"Too many wrong passwords for this name. Try again in {minutes} minute"
+                                       f"{'s' if minutes > 1 else ''}."}, 429)
+        from starlette.concurrency import run_in_threadpool
+
+        account = await run_in_threadpool(web.accounts.authenticate, name, password) if name and password else None
+        if account is None:
+            web.limiter.failed(name)
+            log.info("failed login for a user name")  # neither the name typed nor the password
+            return web.page(request, "login.html", {"name": name, "error": "Wrong name or password."}, 401)
+        web.limiter.succeeded(name)
+        request.session.clear()  # a fresh session (and CSRF token) for the account
+        request.session.update({"user": account.name, "uid": account.id, "role": account.role.value})
+        return RedirectResponse("/sessions", status_code=303)
+
+    @app.post("/logout")
+    async def logout(request: Request) -> Response:
+        form = await _form(request)
+        if not csrf_ok(request.session, form.get("csrf")):
+            return refused(request, web.viewer(request))
+        request.session.clear()
+        return to_login()
+
+    # the sessions list ---------------------------------------------------------------------------
+
+    @app.get("/sessions", response_class=HTMLResponse)
+    def sessions(request: Request, candidate: str = "", status: str = "", page: int = 1) -> Response:
+        viewer = web.viewer(request)
+        if viewer is None:
+            return to_login()
+        visible = web.accounts.visible_sessions(viewer)
+        candidates = sorted({viewer.name} if viewer.role is Role.CANDIDATE else set(web.accounts.candidates_of(viewer)))
+        chosen = [s for s in visible if (not candidate or s.candidate == candidate)
+                  and (not status or s.shown_status == status)]
+        pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
+        page = min(max(1, page), pages)
+        return web.page(request, "sessions.html", {
+            "viewer": viewer, "sessions": chosen[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "total": len(chosen),
+            "page": page, "pages": pages, "candidates": candidates, "statuses": STATUSES,
+            "candidate": candidate, "status": status,
+        })
+
+    # a session -----------------------------------------------------------------------------------
+
+    @app.get("/sessions/{session_id}", response_class=HTMLResponse)
+    def session_page(request: Request, session_id: str) -> Response:
+        viewer = web.viewer(request)
+        if viewer is None:
+            return to_login()
+        try:
+            full_id = web.accounts.require_session(viewer, session_id)
+        except NotFoundError:
+            return not_found(request, viewer)
+        if full_id != session_id:  # a prefix: the page has one address
+            return RedirectResponse(f"/sessions/{full_id}", status_code=303)
+        return web.page(request, "session.html", {"viewer": viewer, **_session_view(web, viewer, full_id)})
+
+    @app.post("/sessions/{session_id}/overrides")
+    async def add_override(request: Request, session_id: str) -> Response:
+        return await _review_post(request, session_id, "override")
+
+    @app.post("/sessions/{session_id}/comments")
+    async def add_comment(request: Request, session_id: str) -> Response:
+        return await _review_post(request, session_id, "comment")
+
+    async def _review_post(request: Request, session_id: str, what: str) -> Response:
+        from starlette.concurrency import run_in_threadpool
+
+        viewer = web.viewer(request)
+        if viewer is None:
+            return to_login()
+        form = await _form(request)
+        if not csrf_ok(request.session, form.get("csrf")):
+            return refused(request, viewer)
+        try:
+            full_id = await run_in_threadpool(web.accounts.require_session, viewer, session_id)
+        except NotFoundError:
+            return not_found(request, viewer)
+        anchor = ""
+        try:
+            if what == "override":
+                question, criterion = form.get("question_id", ""), form.get("criterion_id", "")
+                anchor = f"#q-{question}"
+                try:
+                    score = float(form.get("score", ""))
+                except ValueError:
+                    raise InputError("The score must be a number.") from None
+                if not math.isfinite(score):
+                    raise InputError("The score must be a number.")
+                await run_in_threadpool(web.reviews.add_override, viewer, full_id, question, criterion, score,
+                                        form.get("reason", ""))
+                request.session["flash"] = "Override saved."
+            else:
+                try:
+                    turn = int(form.get("turn_index", ""))
+                except ValueError:
+                    raise InputError("No such turn.") from None
+                anchor = f"#t-{turn}"
+                await run_in_threadpool(web.reviews.add_comment, viewer, full_id, turn, form.get("text", ""))
+                request.session["flash"] = "Comment saved."
+        except (InputError, NotFoundError) as exc:
+            request.session["flash"] = f"Not saved: {exc.message}"
+        return RedirectResponse(f"/sessions/{full_id}{anchor}", status_code=303)
+
+    @app.exception_handler(404)
+    async def unknown_page(request: Request, _exc: Exception) -> Response:
+        return not_found(request, None)
+
+    return app
+
+
+@dataclass
+class _QuestionView:
+    grade: QuestionGrade
+    total: QuestionTotal | None
+    history: dict[str, list[Override]]  # criterion id -> every override, oldest first
+
+
+def _session_view(web: Web, viewer: Account, session_id: str) -> dict[str, Any]:
+    store = web.interviews.store
+    session = store.load_session(session_id)
+    grades = store.load_grades(session_id)
+    totals = web.reviews.totals(viewer, session_id)
+    history = web.reviews.override_history(viewer, session_id)
+    threads: dict[int, list[CommentThread]] = {}
+    for thread in web.reviews.comments(viewer, session_id):
+        threads.setdefault(thread.current.turn_index, []).append(thread)
+    by_question = {q.question_id: q for q in totals.questions}
+    questions: dict[str, _QuestionView] = {}
+    for grade in grades:
+        view = _QuestionView(grade, by_question.get(grade.question_id), {})
+        for override in history:
+            if override.question_id == grade.question_id:
+                view.history.setdefault(override.criterion_id, []).append(override)
+        questions[grade.question_id] = view
+    last_turn: dict[str, int] = {}
+    for turn in session.turns:
+        if turn.question_id is not None:
+            last_turn[turn.question_id] = turn.index
+    after: dict[int, list[_QuestionView]] = {}  # each grade is shown after its question's last turn
+    for question_id, view in questions.items():
+        after.setdefault(last_turn.get(question_id, -1), []).append(view)
+    return {
+        "session": session, "turns": session.turns, "threads": threads, "after": after, "totals": totals,
+        "graded": bool(grades), "can_override": viewer.role is Role.COACH,
+    }
+
+
+def app_from_environment() -> FastAPI:
+    """For `uvicorn --factory` (each worker builds its own app from the environment's settings)."""
+    return create_app(load_settings())

@@ -1,0 +1,107 @@
+"""The review pages: the list with its filters and pages, a session with its grades, overrides and comments."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.conftest import Site, add_session, csrf_of, logged_in
+
+
+def _override(client, score: str, reason: str, criterion: str = "depth"):  # type: ignore[no-untyped-def]
+    return client.post("/sessions/aaaa1111/overrides", data={
+        "csrf": csrf_of(client, "/sessions/aaaa1111"), "question_id": "q1", "criterion_id": criterion,
+        "score": score, "reason": reason}, follow_redirects=False)
+
+
+def _row(page: str, criterion: str) -> str:
+    match = re.search(rf'<tr id="q-q1-{criterion}">(.*?)</tr>', page, re.S)
+    assert match, criterion
+    return match.group(1)
+
+
+def test_a_coachs_override_survives_a_reload_beside_the_graders_score(site: Site) -> None:
+    carol = logged_in(site, "carol")
+    response = _override(carol, "3.5", "Named the p99 and the trace: deeper than graded.")
+    assert response.status_code == 303 and response.headers["location"] == "/sessions/aaaa1111#q-q1"
+    assert "Override saved." in carol.get(response.headers["location"]).text
+
+    again = logged_in(site, "carol")  # a new login, a fresh page
+    page = again.get("/sessions/aaaa1111").text
+    row = _row(page, "depth")
+    assert 'class="grader-score">2 / 4' in row  # the grader's score is kept
+    assert "3.5 / 4" in row and "by carol" in row and "deeper than graded" in row
+    assert "with coach overrides" in page and "(grader: 2.5)" in page  # totals marked
+    assert "Session score:" in page and "<strong>3.25</strong>" in page
+
+    _override(again, "3", "On a second reading, 3.")
+    page = again.get("/sessions/aaaa1111").text
+    row = _row(page, "depth")
+    assert "3 / 4" in row and "On a second reading" in row
+    assert "earlier overrides (1)" in row and "deeper than graded" in row  # history kept
+    ada = logged_in(site, "ada")  # the candidate reads it too, without the form
+    page = ada.get("/sessions/aaaa1111").text
+    assert "On a second reading" in _row(page, "depth") and "Save override" not in page
+
+
+def test_a_bad_override_is_explained_and_not_saved(site: Site) -> None:
+    carol = logged_in(site, "carol")
+    for score, reason, criterion in (("9", "too high", "depth"), ("nan", "not a number", "depth"),
+                                     ("2", "  ", "depth"), ("2", "no such", "nosuch")):
+        response = _override(carol, score, reason, criterion)
+        assert response.status_code == 303
+        assert "Not saved:" in carol.get(response.headers["location"]).text
+    ada = logged_in(site, "ada")
+    assert "Not saved" not in ada.get("/sessions/aaaa1111").text
+    assert not site.client.app.state.web.reviews.override_history(site.accounts.get("ada"), "aaaa1111")
+
+
+def test_a_candidate_cannot_override_but_can_comment(site: Site) -> None:
+    ada = logged_in(site, "ada")
+    response = _override(ada, "4", "I was great")
+    assert "Only a coach" in ada.get(response.headers["location"]).text
+    token = csrf_of(ada, "/sessions/aaaa1111")
+    ada.post("/sessions/aaaa1111/comments", data={"csrf": token, "turn_index": "1", "text": "I forgot caching."})
+    carol = logged_in(site, "carol")
+    page = carol.get("/sessions/aaaa1111").text
+    assert "I forgot caching." in page and "ada, " in page
+
+
+def test_the_session_page_shows_turns_criteria_evidence_and_rationale(site: Site) -> None:
+    page = logged_in(site, "carol").get("/sessions/aaaa1111").text
+    assert "How would you find a slow endpoint?" in page and "I measured p99 latency first." in page
+    assert "<q>I measured p99 latency</q>" in page and "Measured before guessing." in page
+    assert "Depth" in page and "Clarity" in page and "no evidence quoted" in page
+    assert page.index('id="t-1"') < page.index('id="q-q1"')  # the grades follow the question's turns
+
+
+def test_the_list_filters_by_candidate_and_status_and_pages(site: Site) -> None:
+    site.accounts.assign("carol", "bob")
+    for i in range(30):
+        add_session(site.store, f"e{i:07d}", "ada")
+    carol = logged_in(site, "carol")
+    first = carol.get("/sessions").text
+    assert "page 1 of 2 (32 sessions)" in first
+    assert "page 2 of 2" in carol.get("/sessions?page=2").text
+    assert "page 1 of 2" in carol.get("/sessions?page=-3").text  # out of range: the nearest page
+    only_bob = carol.get("/sessions?candidate=bob").text
+    assert "bbbb2222" in only_bob and "aaaa1111" not in only_bob and "(1 session)" in only_bob
+    assert "No sessions match" in carol.get("/sessions?status=completed").text
+    assert "(32 sessions)" in carol.get("/sessions?status=interrupted").text
+
+
+def test_a_prefix_redirects_and_unknown_pages_are_404(site: Site) -> None:
+    carol = logged_in(site, "carol")
+    response = carol.get("/sessions/aaaa", follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/sessions/aaaa1111"
+    assert carol.get("/no/such/page").status_code == 404
+    assert carol.get("/static/style.css").status_code == 200
+
+
+def test_serve_is_a_command() -> None:
+    from typer.testing import CliRunner
+
+    from mockinterviewer.cli.app import _register, app
+
+    _register()
+    result = CliRunner().invoke(app, ["serve", "--help"])
+    assert result.exit_code == 0 and "--workers" in result.output
