@@ -68,7 +68,7 @@ def test_a_candidate_cannot_override_but_can_comment(site: Site) -> None:
 
 def test_the_session_page_shows_turns_criteria_evidence_and_rationale(site: Site) -> None:
     page = logged_in(site, "carol").get("/sessions/aaaa1111").text
-    assert "How would you find a slow endpoint?" in page and "I measured p99 latency first." in page
+    assert "How would you find a slow endpoint?" in page and "I measured p99 latency</mark> first." in page
     assert "<q>I measured p99 latency</q>" in page and "Measured before guessing." in page
     assert "Depth" in page and "Clarity" in page and "no evidence quoted" in page
     assert page.index('id="t-1"') < page.index('id="q-q1"')  # the grades follow the question's turns
@@ -105,3 +105,19 @@ def test_serve_is_a_command() -> None:
     _register()
     result = CliRunner().invoke(app, ["serve", "--help"])
     assert result.exit_code == 0 and "--workers" in result.output
+
+
+def test_evidence_is_marked_in_the_answer_it_came_from() -> None:
+    from mockinterviewer.web.highlight import pieces
+
+    assert pieces("I measured p99 latency first.", ["I measured p99 latency"]) == [
+        ("I measured p99 latency", True), (" first.", False)]
+    assert pieces("a b a", ["a", "a b"]) == [("a b", True), (" ", False), ("a", True)]
+    assert pieces("abcd", ["abc", "bcd"]) == [("abcd", True)]  # overlapping quotes merge
+    assert pieces("none here", ["absent"]) == [("none here", False)]
+    assert "".join(p for p, _ in pieces("x <y> x", ["x", "<y"])) == "x <y> x"
+
+
+def test_the_session_page_marks_the_quotes_in_the_answer(site: Site) -> None:
+    page = logged_in(site, "carol").get("/sessions/aaaa1111").text
+    assert "<mark>I measured p99 latency</mark> first." in page

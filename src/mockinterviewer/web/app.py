@@ -31,7 +31,8 @@ from mockinterviewer.safe_text import strip_controls
 from mockinterviewer.service import Interviews
 from mockinterviewer.store.accounts import MAX_NAME, MAX_PASSWORD, Account, Accounts, Role, aware, normal_name
 from mockinterviewer.store.review import CommentThread, Override, QuestionTotal, Reviews
-from mockinterviewer.transcript import QuestionGrade
+from mockinterviewer.transcript import QuestionGrade, Speaker
+from mockinterviewer.web.highlight import pieces
 from mockinterviewer.web.security import LoginLimiter, csrf_ok, csrf_token, load_secret
 
 log = logging.getLogger(__name__)
@@ -320,9 +321,12 @@ def _session_view(web: Web, viewer: Account, session_id: str) -> dict[str, Any]:
     after: dict[int, list[_QuestionView]] = {}  # each grade is shown after its question's last turn
     for question_id, view in questions.items():
         after.setdefault(last_turn.get(question_id, -1), []).append(view)
+    quotes: dict[str, list[str]] = {g.question_id: [q for c in g.criteria for q in c.evidence] for g in grades}
+    texts = {t.index: pieces(t.text, quotes.get(t.question_id or "", []) if t.speaker is Speaker.CANDIDATE else [])
+             for t in session.turns}
     return {
-        "session": session, "turns": session.turns, "threads": threads, "after": after, "totals": totals,
-        "graded": bool(grades), "can_override": viewer.role is Role.COACH,
+        "session": session, "turns": session.turns, "texts": texts, "threads": threads, "after": after,
+        "totals": totals, "graded": bool(grades), "can_override": viewer.role is Role.COACH,
     }
 
 
