@@ -121,3 +121,27 @@ def test_evidence_is_marked_in_the_answer_it_came_from() -> None:
 def test_the_session_page_marks_the_quotes_in_the_answer(site: Site) -> None:
     page = logged_in(site, "carol").get("/sessions/aaaa1111").text
     assert "<mark>I measured p99 latency</mark> first." in page
+
+
+def test_a_comment_edit_keeps_the_old_version(site: Site) -> None:
+    carol = logged_in(site, "carol")
+    carol.post("/sessions/aaaa1111/comments", data={"csrf": csrf_of(carol, "/sessions/aaaa1111"),
+                                                   "turn_index": "1", "text": "First thought."})
+    thread = site.client.app.state.web.reviews.comments(site.accounts.get("carol"), "aaaa1111")[0]
+    edit = f"/sessions/aaaa1111/comments/{thread.id}"
+    assert carol.post(edit, data={"text": "no token"}).status_code == 403
+    response = carol.post(edit, data={"csrf": csrf_of(carol, "/sessions/aaaa1111"), "text": "Second thought."},
+                          follow_redirects=False)
+    assert response.headers["location"] == "/sessions/aaaa1111#t-1"
+    page = carol.get("/sessions/aaaa1111").text
+    assert "Second thought." in page and "(edited)" in page and "earlier versions (1)" in page
+    assert "First thought." in page
+    ada = logged_in(site, "ada")  # not the author: no edit form, and an edit is refused
+    assert "Save edit" not in ada.get("/sessions/aaaa1111").text
+    ada.post(edit, data={"csrf": csrf_of(ada, "/sessions/aaaa1111"), "text": "Hijacked."})
+    assert "Hijacked." not in carol.get("/sessions/aaaa1111").text
+    add_session(site.store, "ffff6666", "ada")  # the comment under another session's address: 404
+    assert carol.post(f"/sessions/ffff6666/comments/{thread.id}",
+                      data={"csrf": csrf_of(carol, "/sessions"), "text": "x"}).status_code == 404
+    bob = logged_in(site, "bob")  # another candidate's session: 404
+    assert bob.post(edit, data={"csrf": csrf_of(bob, "/sessions"), "text": "x"}).status_code == 404

@@ -244,7 +244,11 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
     async def add_comment(request: Request, session_id: str) -> Response:
         return await _review_post(request, session_id, "comment")
 
-    async def _review_post(request: Request, session_id: str, what: str) -> Response:
+    @app.post("/sessions/{session_id}/comments/{comment_id}")
+    async def edit_comment(request: Request, session_id: str, comment_id: int) -> Response:
+        return await _review_post(request, session_id, "edit", comment_id)
+
+    async def _review_post(request: Request, session_id: str, what: str, comment_id: int = 0) -> Response:
         from starlette.concurrency import run_in_threadpool
 
         viewer = web.viewer(request)
@@ -271,6 +275,13 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
                 await run_in_threadpool(web.reviews.add_override, viewer, full_id, question, criterion, score,
                                         form.get("reason", ""))
                 request.session["flash"] = "Override saved."
+            elif what == "edit":
+                threads = await run_in_threadpool(web.reviews.comments, viewer, full_id)
+                if not any(v.id == comment_id for t in threads for v in t.versions):  # a comment of this session
+                    return not_found(request, viewer)
+                comment = await run_in_threadpool(web.reviews.edit_comment, viewer, comment_id, form.get("text", ""))
+                anchor = f"#t-{comment.turn_index}"
+                request.session["flash"] = "Comment edited."
             else:
                 try:
                     turn = int(form.get("turn_index", ""))
