@@ -152,3 +152,12 @@ def test_the_password_never_appears_in_a_response_or_a_log(site: Site, caplog: p
         for name in names:
             data = (home / root / name).read_bytes()
             assert PASSWORD.encode() not in data and wrong.encode() not in data, name
+
+
+def test_behind_https_the_cookie_is_secure(site: Site) -> None:
+    from fastapi.testclient import TestClient
+
+    from mockinterviewer.web import create_app
+
+    client = TestClient(create_app(load_settings(), secure_cookie=True), base_url="https://testserver")
+    assert "secure" in client.get("/login").headers["set-cookie"].lower()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import os
 from dataclasses import dataclass
 from datetime import datetime
 from importlib.resources import files
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 PAGE_SIZE = 25
 SESSION_COOKIE = "mockinterviewer_session"
 SESSION_MAX_AGE = 12 * 3600
+SECURE_COOKIE_ENV = "MOCKINTERVIEWER_WEB_SECURE_COOKIE"  # "1": set by `serve --secure-cookie` for its workers
 STATUSES = ["completed", "unfinished", "in_progress", "interrupted"]
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
@@ -129,8 +131,10 @@ async def _form(request: Request) -> dict[str, str]:
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 
-def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None = None) -> FastAPI:
-    """The web app over the store and accounts `settings` point at."""
+def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None = None,
+               secure_cookie: bool = False) -> FastAPI:
+    """The web app over the store and accounts `settings` point at; `secure_cookie` when it is served over
+    HTTPS (behind a TLS proxy): the browser then never sends the login cookie over plain HTTP."""
     settings = settings or load_settings()
     interviews = Interviews(settings, notice=log.warning)
     store = interviews.store
@@ -139,7 +143,7 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
 
     app = FastAPI(title="mockinterviewer", docs_url=None, redoc_url=None, openapi_url=None)
     app.add_middleware(SessionMiddleware, secret_key=load_secret(Path(settings.home)), session_cookie=SESSION_COOKIE,
-                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=False)
+                       max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure_cookie)
     app.add_middleware(_SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(files("mockinterviewer.web") / "static")), name="static")
     app.state.web = web
@@ -343,4 +347,4 @@ def _session_view(web: Web, viewer: Account, session_id: str) -> dict[str, Any]:
 
 def app_from_environment() -> FastAPI:
     """For `uvicorn --factory` (each worker builds its own app from the environment's settings)."""
-    return create_app(load_settings())
+    return create_app(load_settings(), secure_cookie=os.environ.get(SECURE_COOKIE_ENV) == "1")
