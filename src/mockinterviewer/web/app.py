@@ -23,6 +23,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
+from starlette.concurrency import run_in_threadpool
 from starlette.middleware.sessions import SessionMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -186,8 +187,6 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
             return web.page(request, "login.html", {
                 "name": name, "error": f"Too many wrong passwords for this name. Try again in {minutes} minute"
                                        f"{'s' if minutes > 1 else ''}."}, 429)
-        from starlette.concurrency import run_in_threadpool
-
         account = await run_in_threadpool(web.accounts.authenticate, name, password) if name and password else None
         if account is None:
             web.limiter.failed(name)
@@ -253,8 +252,6 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
         return await _review_post(request, session_id, "edit", comment_id)
 
     async def _review_post(request: Request, session_id: str, what: str, comment_id: int = 0) -> Response:
-        from starlette.concurrency import run_in_threadpool
-
         viewer = web.viewer(request)
         if viewer is None:
             return to_login()
