@@ -134,3 +134,25 @@ def test_take_reply_one_request_at_a_time() -> None:
     answers = [t for t in session.turns if t.speaker is Speaker.CANDIDATE]
     assert answers and all(t.text == ANSWER for t in answers)
     assert len(interviews.finish(session_id).rounds) == 1
+
+
+def test_take_reply_is_quiet_and_a_loud_run_still_announces_the_resume() -> None:
+    """A request-at-a-time reply says only what the interviewer says next: no resume greeting, no repeated
+    question, no "saved as unfinished" line. The CLI's (loud) run is unchanged."""
+    interviews = _interviews()
+    running = _start(interviews)
+    session_id = running.session.id
+    assert interviews.take_reply(running, None, ScriptedChannel([], strict=True)) is SessionStatus.UNFINISHED
+    step = ScriptedChannel([], strict=True)
+    interviews.take_reply(session_id, ANSWER, step)
+    assert not any("Resuming" in line or "saved as unfinished" in line for line in step.infos)
+    assert step.said and step.said[0][0] != "repeat"
+    last = interviews.store.load_session(session_id).turns[-1]
+    assert step.said[-1] == (last.kind.value, last.text)  # only the new words, ending with what is asked now
+    assert len([t for t in step.said if t == step.said[-1]]) == 1
+
+    loud = ScriptedChannel([])
+    assert interviews.run(interviews.resume(session_id), loud) is SessionStatus.UNFINISHED
+    assert any("Resuming session" in line for line in loud.infos)
+    assert any("saved as unfinished" in line for line in loud.infos)
+    assert loud.said == [(last.kind.value, last.text)]  # the last question, repeated

@@ -47,6 +47,17 @@ def question_vocabulary(question: Question) -> str:
     return question.prompt + " " + ", ".join(signals)
 
 
+def time_left(loop: Loop, state: InterviewState) -> str:
+    """What /time says: the time left on the question in progress and in the round."""
+    round_ = loop.round(state.round_id or "")
+    round_left = max(round_.duration_minutes * 60 - state.round_seconds, 0)
+    if state.current is not None:
+        left = max(state.seconds_left_on_question, 0)
+        return (f"About {left / 60:.1f} min left on this question, "
+                f"{round_left / 60:.0f} min in the round.")
+    return f"About {round_left / 60:.0f} min left in the round."
+
+
 def _default_coverage() -> Coverage:
     from mockinterviewer.grading.rubric import covered_criteria
 
@@ -65,8 +76,12 @@ class Orchestrator:
         coverage: Coverage | None = None,
         fallback: ScriptedInterviewer | None = None,
         coding: CodingDesk | None = None,
+        quiet: bool = False,
     ) -> None:
         self.bank = bank
+        # quiet: a request-at-a-time face (the browser) shows the transcript itself, so a run neither
+        # announces the resume (nor repeats the last question) nor says how to resume when it stops
+        self.quiet = quiet
         self.loop: Loop = bank.loop(session.loop_id)
         self.store = store
         self.session = session
@@ -227,7 +242,7 @@ class Orchestrator:
     def _stop(self, status: SessionStatus) -> SessionStatus:
         self.session.status = status
         self.store.set_status(self.session.id, status)
-        if status is SessionStatus.UNFINISHED:
+        if status is SessionStatus.UNFINISHED and not self.quiet:
             self.channel.info(
                 f"Session {self.session.id} is saved as unfinished. "
                 f"Continue it with: mockinterviewer resume {self.session.id}"
@@ -235,7 +250,7 @@ class Orchestrator:
         return status
 
     def _announce_resume(self) -> None:
-        if not self.session.turns:
+        if not self.session.turns or self.quiet:
             return
         self.channel.info(f"Resuming session {self.session.id} where it stopped.")
         if self.state.step in (Step.LISTEN_ANSWER, Step.LISTEN_CANDIDATE_QUESTION):
@@ -286,7 +301,7 @@ class Orchestrator:
             if command is Command.REPEAT:
                 self.channel.say(self.state.last_prompt or "There is no question to repeat yet.", kind="repeat")
             elif command is Command.TIME:
-                self.channel.info(self._time_left())
+                self.channel.info(time_left(self.loop, self.state))
             elif command is Command.HELP:
                 self.channel.info(HELP)
                 question = self._current_question()
@@ -298,15 +313,6 @@ class Orchestrator:
     def _current_question(self) -> Question | None:
         current = self.state.current
         return self.bank.question(current.question_id) if current is not None else None
-
-    def _time_left(self) -> str:
-        round_ = self.loop.round(self.state.round_id or "")
-        round_left = max(round_.duration_minutes * 60 - self.state.round_seconds, 0)
-        if self.state.current is not None:
-            left = max(self.state.seconds_left_on_question, 0)
-            return (f"About {left / 60:.1f} min left on this question, "
-                    f"{round_left / 60:.0f} min in the round.")
-        return f"About {round_left / 60:.0f} min left in the round."
 
     def _listen_answer(self) -> bool:
         current = self.state.current

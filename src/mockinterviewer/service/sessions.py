@@ -195,14 +195,17 @@ class Interviews:
 
     # taking replies --------------------------------------------------------------------------
 
-    def run(self, running: Running, channel: Channel) -> SessionStatus:
+    def run(self, running: Running, channel: Channel, *, quiet: bool = False) -> SessionStatus:
         """Take the candidate's replies through `channel` until the session ends, the input ends or the
         candidate quits; every turn is saved as it happens. Releases the hold and closes the channel
-        (a KeyboardInterrupt still does both, with the session saved as unfinished, and propagates)."""
+        (a KeyboardInterrupt still does both, with the session saved as unfinished, and propagates).
+        `quiet` (a request-at-a-time face): no resume greeting, no repeated question, no "saved as
+        unfinished" line, and the interviewer's label only on the session's first request."""
         try:
-            channel.info(running.label)
+            if not quiet or not running.session.turns:
+                channel.info(running.label)
             orchestrator = Orchestrator(bank=self.bank, store=self.store, session=running.session,
-                                        interviewer=running.interviewer, channel=channel)
+                                        interviewer=running.interviewer, channel=channel, quiet=quiet)
             try:
                 return orchestrator.run()
             finally:
@@ -212,14 +215,16 @@ class Interviews:
         finally:
             running.release()
 
-    def take_reply(self, session: str | Running, reply: Reply | str | None, channel: Channel) -> SessionStatus:
+    def take_reply(self, session: str | Running, reply: Reply | str | None, channel: Channel, *,
+                   quiet: bool = True) -> SessionStatus:
         """One reply for a request-at-a-time face (the browser): hold the session (a session id is
         resumed; a `Running` from `start` is already held), take `reply`, let the interviewer answer it
         through `channel`, and save the session as unfinished again, or completed when that reply ended
-        it. `None` takes no reply: the interviewer only says what comes next (e.g. the first question)."""
+        it. `None` takes no reply: the interviewer only says what comes next (e.g. the first question).
+        Quiet by default (see `run`): the face shows the transcript itself on every request."""
         running = self.resume(session) if isinstance(session, str) else session
         one = _OneReply(channel, Reply(text=reply) if isinstance(reply, str) else reply)
-        return self.run(running, one)
+        return self.run(running, one, quiet=quiet)
 
     # finishing and reports -------------------------------------------------------------------
 
