@@ -35,6 +35,7 @@ from mockinterviewer.store.accounts import MAX_NAME, MAX_PASSWORD, Account, Acco
 from mockinterviewer.store.review import CommentThread, Override, QuestionTotal, Reviews
 from mockinterviewer.transcript import QuestionGrade, Speaker
 from mockinterviewer.web.highlight import pieces
+from mockinterviewer.web.interview_pages import add_interview_routes
 from mockinterviewer.web.security import LoginLimiter, csrf_ok, csrf_token, load_secret
 
 log = logging.getLogger(__name__)
@@ -294,6 +295,8 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
         except (InputError, NotFoundError) as exc:
             request.session["flash"] = f"Not saved: {exc.message}"
         return RedirectResponse(f"/sessions/{full_id}{anchor}", status_code=303)
+
+    add_interview_routes(app, web, not_found=not_found, refused=refused)
 
     @app.exception_handler(404)
     async def unknown_page(request: Request, _exc: Exception) -> Response:

@@ -1,0 +1,44 @@
+"""The browser channel: what the interviewer and the program say during one request, kept for the page.
+
+The browser holds an interview one request at a time (`Interviews.take_reply`): the reply comes with
+the request, so `listen` has nothing more to give. The interviewer's recorded words are shown from the
+transcript; what is not recorded (a repeated question, the time left, a problem with an answer) is kept
+here as notes for the next page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from mockinterviewer.channels.base import Reply
+from mockinterviewer.safe_text import strip_controls
+
+MAX_NOTE = 600  # characters of one note kept (notes travel in the signed session cookie)
+MAX_NOTES = 4
+
+
+@dataclass
+class BrowserChannel:
+    said: list[tuple[str, str]] = field(default_factory=list)  # (turn kind, text), in order
+    infos: list[str] = field(default_factory=list)
+
+    def say(self, text: str, *, kind: str) -> None:
+        self.said.append((kind, text))
+
+    def partial(self, chunk: str) -> None:
+        pass  # the page shows whole utterances
+
+    def retract(self) -> None:
+        pass
+
+    def info(self, text: str) -> None:
+        self.infos.append(text)
+
+    def listen(self, *, vocabulary: str = "") -> Reply | None:
+        return None
+
+    def notes(self) -> list[str]:
+        """What the page shows above the transcript: program messages and repeated questions, short."""
+        lines = [f"Repeated: {text}" if kind == "repeat" else "" for kind, text in self.said] + self.infos
+        kept = [strip_controls(line) for line in lines if line]
+        return [line if len(line) <= MAX_NOTE else line[:MAX_NOTE] + "…" for line in kept][-MAX_NOTES:]

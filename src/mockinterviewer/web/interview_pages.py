@@ -1,0 +1,182 @@
+"""The browser interview (issue 10): a candidate picks a loop and round, answers question by question,
+skips, hears the question again or quits with buttons, sees the time left, and reads the report at the
+end; the same `Interviews` (orchestrator and store) as the CLI.
+
+Nothing is held between requests: each POST resumes the session, takes one reply
+(`Interviews.take_reply`, quiet) and saves it again, so closing the tab loses nothing and opening the
+page again continues it. Only candidates hold interviews, and only their own (a coach gets 403, a
+session of another candidate is a 404, like one that does not exist).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from mockinterviewer.channels.base import Reply
+from mockinterviewer.errors import InputError, NotFoundError
+from mockinterviewer.grading.render import render
+from mockinterviewer.interview.orchestrator import time_left
+from mockinterviewer.interview.state import Step, replay
+from mockinterviewer.service.sessions import Running
+from mockinterviewer.store.accounts import Account, Role
+from mockinterviewer.transcript import SessionStatus
+from mockinterviewer.web.channel import BrowserChannel
+from mockinterviewer.web.security import csrf_ok
+
+if TYPE_CHECKING:
+    from mockinterviewer.web.app import Web
+
+# the buttons, as the commands the CLI takes
+ACTIONS = {"skip": "/skip", "repeat": "/repeat", "quit": "/quit", "time": "/time"}
+MAX_SECONDS = 3600.0  # longest a page may count as time spent on one reply
+WAITING = (Step.LISTEN_ANSWER, Step.LISTEN_CANDIDATE_QUESTION)
+
+Page = Callable[[Request, Account | None], Response]
+
+
+def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) -> None:
+    """Add the interview pages to `app` (`web` is the app's `Web`)."""
+    interviews = web.interviews
+
+    def forbidden(request: Request, viewer: Account) -> Response:
+        return web.page(request, "error.html", {
+            "viewer": viewer, "title": "Candidates only",
+            "message": "Interviews are held by candidates; a coach reads them from the sessions list."}, 403)
+
+    def candidate(request: Request) -> Account | Response:
+        viewer: Account | None = web.viewer(request)
+        if viewer is None:
+            return RedirectResponse("/login", status_code=303)
+        if viewer.role is not Role.CANDIDATE:
+            return forbidden(request, viewer)
+        return viewer
+
+    async def candidate_form(request: Request) -> tuple[Account, dict[str, str]] | Response:
+        """The candidate posting and the form's fields, or the answer for anyone else or a form without its
+        CSRF token."""
+        viewer = candidate(request)
+        if not isinstance(viewer, Account):
+            return viewer
+        form = await request.form()
+        fields = {k: v for k, v in form.items() if isinstance(v, str)}
+        if not csrf_ok(request.session, fields.get("csrf")):
+            return refused(request, viewer)
+        return viewer, fields
+
+    def own_session(viewer: Account, session_id: str) -> str:
+        """The full id of the viewer's own session (a candidate sees no other: NotFoundError)."""
+        return web.accounts.require_session(viewer, session_id)
+
+    def keep_notes(request: Request, session_id: str, channel: BrowserChannel) -> None:
+        request.session["interview_notes"] = {"id": session_id, "notes": channel.notes()}
+
+    def take(request: Request, session: str | Running, reply: str | None,
+             seconds: float = 0.0) -> tuple[SessionStatus, str]:
+        channel = BrowserChannel()
+        session_id = session if isinstance(session, str) else session.session.id
+        status = interviews.take_reply(session, Reply(text=reply, seconds=seconds) if reply is not None else None,
+                                       channel)
+        if status is SessionStatus.COMPLETED:
+            interviews.finish(session_id)  # graded and saved once; the page shows the report
+        keep_notes(request, session_id, channel)
+        return status, session_id
+
+    @app.get("/interviews/new", response_class=HTMLResponse)
+    def new_interview(request: Request) -> Response:
+        viewer = candidate(request)
+        if not isinstance(viewer, Account):
+            return viewer
+        loops = sorted(interviews.bank.loops.values(), key=lambda loop: loop.id)
+        return web.page(request, "interview_new.html", {
+            "viewer": viewer, "loops": loops, "default": interviews.settings.default_loop})
+
+    @app.post("/interviews")
+    async def start_interview(request: Request) -> Response:
+        posted = await candidate_form(request)
+        if isinstance(posted, Response):
+            return posted
+        viewer, fields = posted
+        loop_id, _, round_id = fields.get("round", "").partition("/")
+        try:
+            count = int(fields["questions"]) if fields.get("questions", "").strip() else None
+            if count is not None and not 1 <= count <= 20:
+                raise ValueError
+        except ValueError:
+            request.session["flash"] = "Not started: the number of questions must be 1 to 20."
+            return RedirectResponse("/interviews/new", status_code=303)
+        try:
+            the_loop = interviews.loop(loop_id)
+            if round_id not in {r.id for r in the_loop.rounds}:
+                raise InputError("Pick a round of the loop.")
+
+            def begin() -> tuple[SessionStatus, str]:
+                running = interviews.start(candidate=viewer.name, loop_id=the_loop.id, round_id=round_id,
+                                           questions=count)
+                return take(request, running, None)
+
+            _status, session_id = await run_in_threadpool(begin)
+        except InputError as exc:
+            request.session["flash"] = f"Not started: {exc.message}"
+            return RedirectResponse("/interviews/new", status_code=303)
+        return RedirectResponse(f"/interviews/{session_id}", status_code=303)
+
+    @app.get("/interviews/{session_id}", response_class=HTMLResponse)
+    def interview_page(request: Request, session_id: str) -> Response:
+        viewer = candidate(request)
+        if not isinstance(viewer, Account):
+            return viewer
+        try:
+            full_id = own_session(viewer, session_id)
+        except NotFoundError:
+            return not_found(request, viewer)
+        if full_id != session_id:
+            return RedirectResponse(f"/interviews/{full_id}", status_code=303)
+        session = interviews.store.load_session(full_id)
+        kept = request.session.pop("interview_notes", None)
+        notes = kept.get("notes", []) if isinstance(kept, dict) and kept.get("id") == full_id else []
+        context: dict[str, Any] = {"viewer": viewer, "session": session, "turns": session.turns, "notes": notes,
+                                   "report": None, "time_left": "", "waiting": False}
+        if session.status is SessionStatus.COMPLETED:
+            context["report"] = render(interviews.report(full_id), "text")
+        else:
+            state = replay(session.plan, session.turns)
+            context["waiting"] = state.step in WAITING
+            if not state.done:
+                context["time_left"] = time_left(interviews.bank.loop(session.loop_id), state)
+            request.session["asked"] = {"id": full_id, "at": time.time()}  # when the page showed the question
+        return web.page(request, "interview.html", context)
+
+    @app.post("/interviews/{session_id}")
+    async def reply(request: Request, session_id: str) -> Response:
+        posted = await candidate_form(request)
+        if isinstance(posted, Response):
+            return posted
+        viewer, fields = posted
+        try:
+            full_id = await run_in_threadpool(own_session, viewer, session_id)
+        except NotFoundError:
+            return not_found(request, viewer)
+        action = fields.get("action", "send")
+        text: str | None = None if action == "continue" else ACTIONS.get(action) or fields.get("text", "")
+        if text is not None and not text.strip():
+            request.session["flash"] = "Type an answer first (or Skip)."
+            return RedirectResponse(f"/interviews/{full_id}", status_code=303)
+        asked = request.session.get("asked")
+        seconds = 0.0
+        if isinstance(asked, dict) and asked.get("id") == full_id and isinstance(asked.get("at"), (int, float)):
+            seconds = min(max(time.time() - float(asked["at"]), 0.0), MAX_SECONDS)
+        try:
+            status, _ = await run_in_threadpool(take, request, full_id, text, seconds)
+        except InputError as exc:
+            request.session["flash"] = exc.message
+            return RedirectResponse(f"/interviews/{full_id}", status_code=303)
+        if action == "quit" and status is not SessionStatus.COMPLETED:
+            request.session["flash"] = "Saved as unfinished. Open it again from Sessions to continue."
+            return RedirectResponse("/sessions", status_code=303)
+        return RedirectResponse(f"/interviews/{full_id}", status_code=303)

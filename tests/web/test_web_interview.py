@@ -1,0 +1,125 @@
+"""The browser interview (issue 10): a candidate holds a text interview question by question over HTTP,
+closes the tab and comes back, finishes and reads the report; nobody else can see it or answer in it."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from mockinterviewer.transcript import SessionStatus, Speaker, TurnKind
+from tests.web.conftest import Site, csrf_of, logged_in
+
+ROUND = "netflix-senior-swe/recruiter-screen"
+ANSWER = ("I led the migration of our billing service to an event-driven design: I measured the p99 latency, "
+          "split the work into stages, and we cut incidents by half while I mentored two engineers.")
+
+
+def start(client: TestClient, questions: str = "2") -> str:
+    token = csrf_of(client, "/interviews/new")
+    response = client.post("/interviews", data={"csrf": token, "round": ROUND, "questions": questions},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    match = re.fullmatch(r"/interviews/([0-9a-f]+)", response.headers["location"])
+    assert match, response.headers["location"]
+    return match.group(1)
+
+
+def post(client: TestClient, session_id: str, action: str = "send", text: str = ANSWER):  # type: ignore[no-untyped-def]
+    token = csrf_of(client, f"/interviews/{session_id}")
+    return client.post(f"/interviews/{session_id}", data={"csrf": token, "action": action, "text": text},
+                       follow_redirects=False)
+
+
+def test_a_candidate_holds_an_interview_closes_the_tab_comes_back_and_reads_the_report(site: Site) -> None:
+    ada = logged_in(site, "ada")
+    assert "/interviews/new" in ada.get("/sessions").text
+    session_id = start(ada)
+    page = ada.get(f"/interviews/{session_id}").text
+    session = site.store.load_session(session_id)
+    first = next(t for t in session.turns if t.kind is TurnKind.QUESTION)
+    assert first.text.split("\n")[0][:40] in page.replace("&#39;", "'").replace("&#34;", '"')
+    assert "min left on this question" in page
+    for button in ("send", "skip", "repeat", "quit"):
+        assert f'name="action" value="{button}"' in page
+    assert len(session.plan.rounds[0].questions) == 2
+
+    assert post(ada, session_id).status_code == 303  # the first answer
+    saved = site.store.load_session(session_id)
+    assert [t.text for t in saved.turns if t.kind is TurnKind.ANSWER] == [ANSWER]
+    assert saved.status is SessionStatus.UNFINISHED
+
+    # the tab is closed; a new one (a new login) opens the session again
+    again = logged_in(site, "ada")
+    assert f"/interviews/{session_id}" in again.get("/sessions").text
+    page = again.get(f"/interviews/{session_id}").text
+    assert "I led the migration" in page and "Resuming" not in page and "saved as unfinished" not in page
+    before = len(site.store.load_session(session_id).turns)
+    repeated = again.get(post(again, session_id, "repeat").headers["location"]).text
+    assert "Repeated:" in repeated and len(site.store.load_session(session_id).turns) == before
+
+    for _ in range(20):  # answer (follow-ups, the second question, questions for the interviewer) to the end
+        if site.store.load_session(session_id).status is SessionStatus.COMPLETED:
+            break
+        assert post(again, session_id).status_code == 303
+    final = site.store.load_session(session_id)
+    assert final.status is SessionStatus.COMPLETED
+    assert len({t.question_id for t in final.turns if t.kind is TurnKind.QUESTION}) == 2
+    assert [t.index for t in final.turns] == list(range(len(final.turns)))
+    assert sum(1 for t in final.turns if t.speaker is Speaker.CANDIDATE and t.kind is TurnKind.ANSWER) >= 2
+    report = again.get(f"/interviews/{session_id}").text
+    assert 'class="report"' in report and "Feedback report" in report and 'name="action"' not in report
+    assert site.store.load_grades(session_id)
+
+
+def test_another_candidate_cannot_see_or_answer_and_a_coach_cannot_answer(site: Site) -> None:
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    turns = len(site.store.load_session(session_id).turns)
+    bob = logged_in(site, "bob")
+    assert bob.get(f"/interviews/{session_id}").status_code == 404
+    assert bob.get(f"/sessions/{session_id}").status_code == 404
+    assert post(bob, session_id).status_code == 404
+    carol = logged_in(site, "carol")  # ada's coach
+    assert carol.get("/interviews/new").status_code == 403
+    token = csrf_of(carol, "/sessions")
+    for path in (f"/interviews/{session_id}", "/interviews"):
+        response = carol.post(path, data={"csrf": token, "action": "send", "text": ANSWER, "round": ROUND},
+                              follow_redirects=False)
+        assert response.status_code == 403, path
+    assert carol.get(f"/interviews/{session_id}").status_code == 403
+    assert len(site.store.load_session(session_id).turns) == turns  # nobody else's words got in
+
+
+def test_script_in_an_answer_is_shown_as_text(site: Site) -> None:
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    payload = "<script>alert('x')</script> I would measure the p99 latency first and then profile."
+    assert post(ada, session_id, text=payload).status_code == 303
+    page = ada.get(f"/interviews/{session_id}").text
+    assert "<script>alert" not in page and "&lt;script&gt;alert" in page
+
+
+def test_a_post_without_csrf_is_refused(site: Site) -> None:
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    turns = len(site.store.load_session(session_id).turns)
+    refused = ada.post(f"/interviews/{session_id}", data={"action": "send", "text": ANSWER}, follow_redirects=False)
+    assert refused.status_code == 403
+    wrong = ada.post(f"/interviews/{session_id}", data={"csrf": "forged", "action": "skip"}, follow_redirects=False)
+    assert wrong.status_code == 403
+    assert ada.post("/interviews", data={"round": ROUND}, follow_redirects=False).status_code == 403
+    assert len(site.store.load_session(session_id).turns) == turns
+
+
+def test_quit_saves_the_session_as_unfinished_and_an_empty_answer_is_not_sent(site: Site) -> None:
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    turns = len(site.store.load_session(session_id).turns)
+    empty = post(ada, session_id, text="   ")
+    assert empty.headers["location"] == f"/interviews/{session_id}"
+    assert "Type an answer first" in ada.get(empty.headers["location"]).text
+    quit_ = post(ada, session_id, "quit")
+    assert quit_.headers["location"] == "/sessions" and "Saved as unfinished" in ada.get("/sessions").text
+    session = site.store.load_session(session_id)
+    assert len(session.turns) == turns and session.status is SessionStatus.UNFINISHED
