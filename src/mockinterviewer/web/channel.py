@@ -8,13 +8,14 @@ here as notes for the next page.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from mockinterviewer.channels.base import Reply
 from mockinterviewer.safe_text import strip_controls
 
-MAX_NOTE = 600  # characters of one note kept (notes travel in the signed session cookie)
-MAX_NOTES = 4
+MAX_NOTE = 200  # characters of one note kept (the last one always fits below, escaped for JSON)
+MAX_NOTES_JSON = 1500  # the notes travel in the signed session cookie (about 4 kB in all): the last that fit
 
 
 @dataclass
@@ -41,4 +42,7 @@ class BrowserChannel:
         """What the page shows above the transcript: program messages and repeated questions, short."""
         lines = [f"Repeated: {text}" if kind == "repeat" else "" for kind, text in self.said] + self.infos
         kept = [strip_controls(line) for line in lines if line]
-        return [line if len(line) <= MAX_NOTE else line[:MAX_NOTE] + "…" for line in kept][-MAX_NOTES:]
+        notes = [line if len(line) <= MAX_NOTE else line[:MAX_NOTE] + "…" for line in kept]
+        while notes and len(json.dumps(notes)) > MAX_NOTES_JSON:
+            notes.pop(0)
+        return notes
