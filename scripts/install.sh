@@ -2,7 +2,8 @@
 # Install mockinterviewer into ./.venv with everything it uses (voice, PostgreSQL, web).
 #   scripts/install.sh          the application
 #   scripts/install.sh --test   plus what the test suite needs (a real llama.cpp server and model,
-#                               a PostgreSQL server, espeak-ng/sox for test audio)
+#                               a PostgreSQL server, espeak-ng/sox for test audio, Chromium for the
+#                               browser tests)
 # System packages are installed with apt-get when run as root; otherwise the script names them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,7 +15,7 @@ with_tests=0
 system_packages=(libportaudio2 espeak-ng bubblewrap)
 command -v node >/dev/null || system_packages+=(nodejs)
 command -v javac >/dev/null || system_packages+=(default-jdk-headless)
-[ "$with_tests" = 1 ] && system_packages+=(sox postgresql-15 cmake)
+[ "$with_tests" = 1 ] && system_packages+=(sox postgresql-15 cmake chromium)  # chromium: the browser tests
 
 missing=()
 for pkg in "${system_packages[@]}"; do

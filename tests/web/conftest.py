@@ -46,6 +46,18 @@ def add_session(store: Store, session_id: str, candidate: str, answer: str = "I 
                                                  criteria=criteria)])
 
 
+def seed(store: Store, accounts: Accounts) -> None:
+    """Coaches carol and dave, candidates ada (carol's) and bob (dave's), each candidate with one graded session
+    (aaaa1111 and bbbb2222); every password is PASSWORD."""
+    for name, role in (("carol", Role.COACH), ("dave", Role.COACH), ("ada", Role.CANDIDATE),
+                       ("bob", Role.CANDIDATE)):
+        accounts.add_user(name, role, PASSWORD)
+    accounts.assign("carol", "ada")
+    accounts.assign("dave", "bob")
+    add_session(store, "aaaa1111", "ada")
+    add_session(store, "bbbb2222", "bob")
+
+
 @dataclass
 class Site:
     client: TestClient
@@ -63,13 +75,7 @@ def site() -> Site:
     app = create_app(load_settings(), limiter=limiter)
     web = app.state.web
     store, accounts = web.interviews.store, web.accounts
-    for name, role in (("carol", Role.COACH), ("dave", Role.COACH), ("ada", Role.CANDIDATE),
-                       ("bob", Role.CANDIDATE)):
-        accounts.add_user(name, role, PASSWORD)
-    accounts.assign("carol", "ada")
-    accounts.assign("dave", "bob")
-    add_session(store, "aaaa1111", "ada")
-    add_session(store, "bbbb2222", "bob")
+    seed(store, accounts)
     return Site(TestClient(app), store, accounts, limiter)
 
 
