@@ -20,8 +20,8 @@ from sqlalchemy import select
 from mockinterviewer.errors import InputError, NotFoundError
 from mockinterviewer.store.account_tables import ScoreOverrideRow, TurnCommentRow, UserRow
 from mockinterviewer.store.accounts import Account, Accounts, Role, aware
-from mockinterviewer.store.store import Store
-from mockinterviewer.store.tables import TurnRow
+from mockinterviewer.store.store import Store, overall_score
+from mockinterviewer.store.tables import SessionRow, TurnRow
 from mockinterviewer.transcript import QuestionGrade, utcnow
 
 MAX_TEXT = 10_000  # characters of a reason or a comment
@@ -148,21 +148,14 @@ def question_total(grade: QuestionGrade, overrides: dict[tuple[str, str], Overri
                          grader_score=grade.score, score=score, capped=capped, criteria=criteria)
 
 
-def _mean(values: list[float]) -> float:
-    return round(sum(values) / len(values), 2) if values else 0.0
-
-
 def session_totals(session_id: str, grades: list[QuestionGrade],
                    overrides: dict[tuple[str, str], Override]) -> SessionTotals:
     questions = [question_total(g, overrides) for g in grades]
-    rounds: dict[str | None, list[QuestionTotal]] = {}
-    for q in questions:
-        rounds.setdefault(q.round_id, []).append(q)
     return SessionTotals(
         session_id=session_id,
         max_score=max((q.max_score for q in questions), default=0.0),
-        grader_score=_mean([_mean([q.grader_score for q in r]) for r in rounds.values()]),
-        score=_mean([_mean([q.score for q in r]) for r in rounds.values()]),
+        grader_score=overall_score((q.round_id, q.grader_score) for q in questions),
+        score=overall_score((q.round_id, q.score) for q in questions),
         questions=questions,
     )
 
@@ -202,8 +195,18 @@ class Reviews:
             raise InputError(f"A score for '{criterion_id}' must be between 0 and {criterion.max_score:g}.")
         row = ScoreOverrideRow(session_id=session_id, question_id=question_id, criterion_id=criterion_id,
                                score=float(score), reason=reason, author_id=author.id, created_at=utcnow())
+        grades = self.store.load_grades(session_id)
         with self.store._tx() as orm:
             orm.add(row)
+            orm.flush()  # written first: on SQLite the transaction now holds the write lock
+            # one override of a session at a time updates its listed score (PostgreSQL: the row lock waits for
+            # the other's commit, whose override the query below then sees; SQLite writes one at a time).
+            # NO KEY UPDATE: it does not conflict with the key-share lock each insert's foreign key takes.
+            session = orm.scalar(select(SessionRow).where(SessionRow.id == session_id)
+                                 .with_for_update(key_share=True))
+            rows = orm.scalars(select(ScoreOverrideRow).where(ScoreOverrideRow.session_id == session_id)).all()
+            if session is not None:
+                session.score = session_totals(session_id, grades, newest(_override(r, "") for r in rows)).score
         return _override(row, author.name)
 
     def override_history(self, viewer: Account, session_id: str) -> list[Override]:

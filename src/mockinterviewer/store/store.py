@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -28,7 +28,7 @@ from mockinterviewer.errors import NotFoundError, StoreError
 from mockinterviewer.safe_files import PRIVATE_FILE_MODE, private_dir, private_file
 from mockinterviewer.store.locks import Hold, Locks
 from mockinterviewer.store.schema import upgrade
-from mockinterviewer.store.tables import GradeRow, SessionRow, TurnRow
+from mockinterviewer.store.tables import GradeRow, SessionRoundRow, SessionRow, TurnRow
 from mockinterviewer.transcript import (
     Plan,
     QuestionGrade,
@@ -59,6 +59,16 @@ class SessionSummary:
         if self.status is SessionStatus.IN_PROGRESS and not self.running:
             return "interrupted"
         return self.status.value
+
+
+def overall_score(scores: Iterable[tuple[str | None, float]]) -> float:
+    """A session's total from its (round id, question score) pairs, as its report gives it: the mean over
+    rounds of each round's mean question score, to two places (0 with no question)."""
+    rounds: dict[str | None, list[float]] = {}
+    for round_id, score in scores:
+        rounds.setdefault(round_id, []).append(score)
+    means = [sum(r) / len(r) for r in rounds.values()]
+    return round(sum(round(m, 2) for m in means) / len(means), 2) if means else 0.0
 
 
 def new_session_id() -> str:
@@ -143,6 +153,9 @@ class Store:
                     updated_at=session.updated_at,
                 )
             )
+            orm.flush()  # the session before its rounds (PostgreSQL checks the foreign key at once)
+            orm.add_all(SessionRoundRow(session_id=session.id, round_id=round_id)
+                        for round_id in dict.fromkeys(r.round_id for r in session.plan.rounds))
         return session
 
     def set_status(self, session_id: str, status: SessionStatus) -> None:
@@ -329,7 +342,12 @@ class Store:
     # grades --------------------------------------------------------------------------------
 
     def save_grades(self, session_id: str, grades: list[QuestionGrade]) -> None:
+        """Replace the session's grades; its listed score becomes the grader's total (`Reviews` applies
+        the coach overrides to it when one is saved)."""
         with self._tx() as orm:
+            row = orm.get(SessionRow, session_id)
+            if row is not None:
+                row.score = overall_score((g.round_id, g.score) for g in grades) if grades else None
             orm.execute(delete(GradeRow).where(GradeRow.session_id == session_id))
             for position, grade in enumerate(grades):
                 orm.add(

@@ -1,11 +1,11 @@
-"""SQLAlchemy 2 table definitions: sessions, turns, grades."""
+"""SQLAlchemy 2 table definitions: sessions (with the rounds each plans), turns, grades."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -15,6 +15,10 @@ class Base(DeclarativeBase):
 
 class SessionRow(Base):
     __tablename__ = "sessions"
+    __table_args__ = (  # the sessions list: newest first, for everyone or for some candidates (migration 0003)
+        Index("ix_sessions_created_at_id", "created_at", "id"),
+        Index("ix_sessions_candidate_created_at_id", "candidate", "created_at", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     candidate: Mapped[str] = mapped_column(String(200), index=True)
@@ -25,6 +29,18 @@ class SessionRow(Base):
     max_follow_ups: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the session's total as it stands (the grader's, with the newest coach override of each criterion
+    # applied); None until it is graded. Kept by `save_grades` and `Reviews.add_override` for the list's filter.
+    score: Mapped[float | None] = mapped_column(Float, nullable=True)
+
+
+class SessionRoundRow(Base):
+    """One round a session's plan holds (so the sessions list filters by round in SQL)."""
+
+    __tablename__ = "session_rounds"
+
+    session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True)
+    round_id: Mapped[str] = mapped_column(String(80), primary_key=True, index=True)
 
 
 class TurnRow(Base):
