@@ -6,11 +6,12 @@ from __future__ import annotations
 import os
 
 import pytest
+from sqlalchemy import func, select
 
 from mockinterviewer.errors import InputError, NotFoundError
 from mockinterviewer.store import Store
 from mockinterviewer.store.accounts import Accounts, Role
-from mockinterviewer.store.deletion import audio_folder, delete_session
+from mockinterviewer.store.deletion import audio_folder, delete_session, session_tables
 from mockinterviewer.store.review import Reviews
 from mockinterviewer.transcript import Session
 from tests.web.conftest import PASSWORD, PLAN, add_session
@@ -53,6 +54,10 @@ def test_everything_of_the_session_goes_and_nothing_else(two_sessions: tuple[Sto
         store.load_session("dead0001")
     assert store.load_grades("dead0001") == []
     assert not os.path.lexists(folder)
+    with store.engine.connect() as connection:  # no row of any table refers to it any more
+        for table, column in session_tables():
+            assert connection.execute(select(func.count()).select_from(table).where(column == "dead0001")).scalar() == 0
+            assert connection.execute(select(func.count()).select_from(table).where(column == "keep0002")).scalar()
     assert not [p for p in folder.parent.iterdir() if "dead0001" in p.name]  # nothing set aside is left
     carol = reviews.accounts.find("carol")
     assert carol is not None
@@ -64,6 +69,12 @@ def test_everything_of_the_session_goes_and_nothing_else(two_sessions: tuple[Sto
     assert len(reviews.comments(carol, "keep0002")[0].versions) == 2
     kept = audio_folder(store.data_dir, "keep0002")
     assert kept is not None and (kept / "turn-0001.wav").is_file()
+
+
+def test_every_table_that_refers_to_a_session_is_found() -> None:
+    names = [table.name for table, _ in session_tables()]
+    assert {"turns", "grades", "score_overrides", "turn_comments"} <= set(names)
+    assert names[-1] == "sessions"
 
 
 def test_an_unknown_session_is_reported(two_sessions: tuple[Store, Reviews]) -> None:

@@ -1,5 +1,5 @@
-"""Deleting a session for good: its rows (turns, grades, coach overrides, comments and the session) and
-its folder of answer audio.
+"""Deleting a session for good: its rows (turns, grades, coach overrides, comments, every row of any table
+that refers to the session, and the session) and its folder of answer audio.
 
 The rows go in one transaction. The audio folder is first moved aside inside the data directory, so a
 failed transaction puts it back and nothing is half deleted; once the rows are gone the folder is
@@ -15,15 +15,16 @@ import secrets
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Column, Table, delete, func, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
 from mockinterviewer.errors import InputError, StoreError
 from mockinterviewer.store.account_tables import ScoreOverrideRow, TurnCommentRow
 from mockinterviewer.store.store import Store
-from mockinterviewer.store.tables import GradeRow, SessionRow, TurnRow
+from mockinterviewer.store.tables import Base, SessionRow, TurnRow
 
 AUDIO_DIR = "audio"
 # A session id that can name a folder of its own under audio/ (ids are made by `new_session_id`: hex).
@@ -45,6 +46,20 @@ def audio_folder(data_dir: Path, session_id: str) -> Path | None:
     if not _FOLDER_NAME.fullmatch(session_id):
         return None
     return Path(data_dir) / AUDIO_DIR / session_id
+
+
+def session_tables() -> list[tuple[Table, Column[Any]]]:
+    """Every table that refers to a session, with its column holding the session id, children first and the
+    sessions table last (found from the foreign keys, so a table added later is deleted from too)."""
+    found: list[tuple[Table, Column[Any]]] = []
+    for table in reversed(Base.metadata.sorted_tables):
+        if table.name == SessionRow.__tablename__:
+            found.append((table, table.c.id))
+            continue
+        for fk in table.foreign_keys:
+            if fk.column.table.name == SessionRow.__tablename__ and fk.column.name == "id":
+                found.append((table, fk.parent))
+    return sorted(found, key=lambda pair: pair[0].name == SessionRow.__tablename__)
 
 
 def _count(orm: OrmSession, table: type[TurnRow] | type[ScoreOverrideRow] | type[TurnCommentRow],
@@ -92,9 +107,8 @@ def delete_session(store: Store, session_id: str) -> DeletedSession:
                 counts = DeletedSession(session_id, _count(orm, TurnRow, session_id),
                                         _count(orm, ScoreOverrideRow, session_id),
                                         _count(orm, TurnCommentRow, session_id), 0)
-                for table in (TurnCommentRow, ScoreOverrideRow, GradeRow, TurnRow):
-                    orm.execute(delete(table).where(table.session_id == session_id))
-                orm.execute(delete(SessionRow).where(SessionRow.id == session_id))
+                for table, column in session_tables():
+                    orm.execute(delete(table).where(column == session_id))
         except (StoreError, SQLAlchemyError):
             if aside is not None and folder is not None:
                 os.rename(aside, folder)  # the session is still there: so is its audio
