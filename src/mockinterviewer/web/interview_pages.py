@@ -27,6 +27,7 @@ from mockinterviewer.service.sessions import Running
 from mockinterviewer.store.accounts import Account, Role
 from mockinterviewer.transcript import SessionStatus
 from mockinterviewer.web.channel import BrowserChannel
+from mockinterviewer.web.code_pages import add_code_routes, editor_for
 from mockinterviewer.web.security import csrf_ok
 
 if TYPE_CHECKING:
@@ -43,6 +44,7 @@ Page = Callable[[Request, Account | None], Response]
 def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) -> None:
     """Add the interview pages to `app` (`web` is the app's `Web`)."""
     interviews = web.interviews
+    add_code_routes(app, web, not_found=not_found, refused=refused)  # the live-coding editor's Run and Submit
 
     def forbidden(request: Request, viewer: Account) -> Response:
         return web.page(request, "error.html", {
@@ -141,12 +143,13 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         kept = request.session.pop("interview_notes", None)
         notes = kept.get("notes", []) if isinstance(kept, dict) and kept.get("id") == full_id else []
         context: dict[str, Any] = {"viewer": viewer, "session": session, "turns": session.turns, "notes": notes,
-                                   "report": None, "time_left": "", "waiting": False}
+                                   "report": None, "time_left": "", "waiting": False, "editor": None}
         if session.status is SessionStatus.COMPLETED:
             context["report"] = render(interviews.report(full_id), "text")
         else:
             state = replay(session.plan, session.turns)
             context["waiting"] = state.step in WAITING
+            context["editor"] = editor_for(interviews.bank, session)  # a coding question waiting for code
             if not state.done:
                 context["time_left"] = time_left(interviews.bank.loop(session.loop_id), state)
             request.session["asked"] = {"id": full_id, "at": time.time()}  # when the page showed the question
