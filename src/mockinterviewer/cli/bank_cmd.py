@@ -11,11 +11,12 @@ import yaml
 from rich.console import Console
 from rich.table import Table
 
+from mockinterviewer.bank.documents import read_document
 from mockinterviewer.bank.guide import parse_guide, write_import
 from mockinterviewer.bank.loader import lint_bank, load_bank
 from mockinterviewer.cli.app import app
 from mockinterviewer.config import load_settings
-from mockinterviewer.errors import BankError, InputError
+from mockinterviewer.errors import BankError
 from mockinterviewer.safe_text import rich_safe
 
 bank_app = typer.Typer(
@@ -102,7 +103,7 @@ def show(
 
 @bank_app.command("import-guide")
 def import_guide(
-    guide_file: Annotated[Path, typer.Argument(help="A prep guide as plain text.")],
+    guide_file: Annotated[Path, typer.Argument(help="A prep guide: plain text, Markdown or PDF.")],
     out: Annotated[Path, typer.Option("-o", "--out", help="Folder to write loops/ and questions/ into.")],
     draft: Annotated[bool, typer.Option("--draft-rubrics/--no-draft-rubrics",
                                         help="Draft rubrics with the configured LLM (marked as drafts).")] = True,
@@ -111,30 +112,34 @@ def import_guide(
 ) -> None:
     """Turn a prep guide into a loop file and question stubs; say which stubs need rubrics.
 
+    Reads the InterviewStack layout, Markdown with a heading per round, "Round 1: ..." lines and
+    capitalised section titles, with bulleted, numbered or plain questions. Each stub's source
+    names the guide's line; lines that could not be placed in a round are listed.
     Run again, it only adds the stubs that do not exist yet and says which files it left alone.
     """
-    try:
-        text = guide_file.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(f"Cannot read {guide_file}: {exc}", hint="Pass a UTF-8 text file.") from exc
-    guide = parse_guide(text)
+    guide = parse_guide(read_document(guide_file, what="Guide"), guide_file.name)
     drafter = _rubric_drafter() if draft else None
     result = write_import(guide, out, source=guide_file.name, drafter=drafter, force=force)
     loop_written = result.loop_path not in result.left_alone
     console.print((f"Wrote {result.loop_path} ({len(guide.rounds)} rounds) and " if loop_written else "Wrote ")
                   + f"{len(result.question_paths)} new question file(s) under {out / 'questions'}.", markup=False,
                   soft_wrap=True)
+    if guide.unplaced:
+        console.print(f"{len(guide.unplaced)} line(s) of the guide were not placed in a round (add them by hand "
+                      "if they belong):", markup=False)
+        for item in guide.unplaced:
+            console.print(f"  line {item.line}: {item.text}  ({item.reason})", markup=False, soft_wrap=True)
     if result.left_alone:
         console.print(f"Left {len(result.left_alone)} existing file(s) as they are (--force rewrites them):",
                       markup=False)
         for path in result.left_alone:
             console.print(f"  {path}", markup=False, soft_wrap=True)
     for path in result.drafted:
-        console.print(f"  drafted rubric (review it, then remove 'draft: true'): {path}")
+        console.print(f"  drafted rubric (review it, then remove 'draft: true'): {path}", markup=False)
     if result.needs_rubric:
         console.print(f"{len(result.needs_rubric)} stub(s) still need a rubric:")
         for path in result.needs_rubric:
-            console.print(f"  {path}")
+            console.print(f"  {path}", markup=False)
         if drafter is None and draft:
             console.print("Configure an LLM (OPENAI_API_KEY or OPENAI_BASE_URL) to draft them, or write them "
                           "by hand; then check with 'mockinterviewer bank lint " + str(out) + "'.")
