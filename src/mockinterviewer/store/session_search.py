@@ -1,0 +1,129 @@
+"""The sessions list as SQL: filter by candidate, loop, round, start date, status and score, and read one
+page with the count of all that match (LIMIT/OFFSET and COUNT), never loading every session.
+
+Which candidates' sessions a viewer may see is given by the caller (`Accounts`' rules); a filter on a
+candidate outside them matches nothing. `interrupted` is a session left in progress by a process that
+died: the store's locks tell it from a running one, so those two statuses are told apart among the
+in-progress sessions that match the other filters (the running ones are few: one per live process).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import Select, func, select
+
+from mockinterviewer.store.store import SessionSummary, Store
+from mockinterviewer.store.tables import SessionRoundRow, SessionRow, TurnRow
+from mockinterviewer.transcript import SessionStatus
+
+INTERRUPTED = "interrupted"
+STATUSES = ("completed", "unfinished", "in_progress", INTERRUPTED)
+
+
+@dataclass(frozen=True)
+class SessionFilter:
+    """What the list shows; None is 'any'. Dates are UTC days, both ends included; scores too."""
+
+    candidate: str | None = None
+    loop_id: str | None = None
+    round_id: str | None = None
+    started_from: date | None = None
+    started_to: date | None = None
+    status: str | None = None  # one of STATUSES
+    min_score: float | None = None
+    max_score: float | None = None
+
+
+@dataclass(frozen=True)
+class ListedSession:
+    summary: SessionSummary
+    score: float | None  # the session's total as it stands (coach overrides applied); None: not graded
+
+
+@dataclass(frozen=True)
+class SessionPage:
+    sessions: list[ListedSession]
+    total: int  # sessions matching the filter, on every page
+    page: int  # 1-based, within 1..pages
+    pages: int
+
+
+def _day_start(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+class SessionSearch:
+    """Filtered, paged reads of a store's sessions."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def _where(self, query: Select[Any], wanted: SessionFilter, candidates: Collection[str] | None) -> Select[Any]:
+        """`query` narrowed to `wanted` (its status only as far as the stored one: in progress covers both
+        running and interrupted)."""
+        if candidates is not None:
+            query = query.where(SessionRow.candidate.in_(sorted(candidates)))
+        if wanted.candidate is not None:
+            query = query.where(SessionRow.candidate == wanted.candidate)
+        if wanted.loop_id is not None:
+            query = query.where(SessionRow.loop_id == wanted.loop_id)
+        if wanted.round_id is not None:
+            query = query.where(SessionRow.id.in_(
+                select(SessionRoundRow.session_id).where(SessionRoundRow.round_id == wanted.round_id)))
+        if wanted.started_from is not None:
+            query = query.where(SessionRow.created_at >= _day_start(wanted.started_from))
+        if wanted.started_to is not None:
+            query = query.where(SessionRow.created_at < _day_start(wanted.started_to + timedelta(days=1)))
+        if wanted.min_score is not None:
+            query = query.where(SessionRow.score >= wanted.min_score)
+        if wanted.max_score is not None:
+            query = query.where(SessionRow.score <= wanted.max_score)
+        if wanted.status is not None:
+            stored = SessionStatus.IN_PROGRESS.value if wanted.status == INTERRUPTED else wanted.status
+            query = query.where(SessionRow.status == stored)
+        return query
+
+    def _running_filter(self, query: Select[Any], wanted: SessionFilter,
+                        candidates: Collection[str] | None) -> Select[Any]:
+        """For the statuses in progress and interrupted: keep the sessions a live process runs, or those none does."""
+        if wanted.status not in (SessionStatus.IN_PROGRESS.value, INTERRUPTED):
+            return query
+        with self.store._tx() as orm:
+            ids = list(orm.scalars(self._where(select(SessionRow.id), wanted, candidates)).all())
+        running = sorted(self.store.running_sessions(ids))
+        if wanted.status == INTERRUPTED:
+            return query.where(SessionRow.id.not_in(running)) if running else query
+        return query.where(SessionRow.id.in_(running))
+
+    def page(self, wanted: SessionFilter, *, candidates: Collection[str] | None = None, page: int = 1,
+             size: int = 25) -> SessionPage:
+        """Page `page` (clamped to the pages there are) of the sessions matching `wanted`, newest first,
+        among those of `candidates` (None: everyone's)."""
+        if candidates is not None and not candidates:
+            return SessionPage([], 0, 1, 1)
+        count = self._running_filter(self._where(select(func.count()).select_from(SessionRow), wanted, candidates),
+                                     wanted, candidates)
+        rows_query = self._running_filter(self._where(select(SessionRow), wanted, candidates), wanted, candidates)
+        with self.store._tx() as orm:
+            total = orm.scalar(count) or 0
+            pages = max(1, math.ceil(total / size))
+            page = min(max(1, page), pages)
+            rows = orm.scalars(rows_query.order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
+                               .limit(size).offset((page - 1) * size)).all()
+            ids = [r.id for r in rows]
+            counted = orm.execute(select(TurnRow.session_id, func.count()).where(TurnRow.session_id.in_(ids))
+                                  .group_by(TurnRow.session_id)).all() if ids else []
+            turns: dict[str, int] = {sid: n for sid, n in counted}
+        in_progress = [r.id for r in rows if r.status == SessionStatus.IN_PROGRESS.value]
+        running = self.store.running_sessions(in_progress)
+        listed = [ListedSession(SessionSummary(
+            id=r.id, candidate=r.candidate, loop_id=r.loop_id,
+            rounds=[p["round_id"] for p in r.plan.get("rounds", [])], status=SessionStatus(r.status),
+            turns=turns.get(r.id, 0), created_at=r.created_at, updated_at=r.updated_at, running=r.id in running),
+            r.score) for r in rows]
+        return SessionPage(listed, total, page, pages)
