@@ -36,6 +36,7 @@ from mockinterviewer.store.review import CommentThread, Override, QuestionTotal,
 from mockinterviewer.transcript import QuestionGrade, Speaker
 from mockinterviewer.web.highlight import pieces
 from mockinterviewer.web.interview_pages import add_interview_routes
+from mockinterviewer.web.progress_pages import add_progress_routes
 from mockinterviewer.web.security import LoginLimiter, csrf_ok, csrf_token, load_secret
 
 log = logging.getLogger(__name__)
@@ -297,6 +298,7 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
         return RedirectResponse(f"/sessions/{full_id}{anchor}", status_code=303)
 
     add_interview_routes(app, web, not_found=not_found, refused=refused)
+    add_progress_routes(app, web, not_found=not_found)
 
     @app.exception_handler(404)
     async def unknown_page(request: Request, _exc: Exception) -> Response:
