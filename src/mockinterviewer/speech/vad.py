@@ -1,22 +1,49 @@
 """Voice-activity detection: which 30 ms frames are speech, where an answer ends, and speech regions of a file.
 
-Energy-based with an adaptive noise floor, plus a zero-crossing check that keeps steady hiss from
-counting as a voice. Everything counts frames, never wall-clock time: a file-backed device delivers
-a minute of audio in milliseconds, a real microphone in a minute, and both must end at the same sample.
+Two detectors behind one interface (`SpeechDetector.is_speech(frame)`): Silero VAD (the default,
+see `silero`), and a hand-written energy detector with an adaptive noise floor plus a zero-crossing
+check that keeps steady hiss from counting as a voice. evals/bench_vad.py measures both on noisy
+answers with thinking pauses; Silero cut none short where the energy detector, fooled by a hum
+or keyboard, never let answers end. Everything counts frames, never wall-clock time: a file-backed
+device delivers a minute of audio in milliseconds, a real microphone in a minute, and both must end
+at the same sample. `find_answer_end` applies the terminal's rule to samples recorded elsewhere
+(the browser).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, Protocol
 
 import numpy as np
 
 from mockinterviewer.speech.audio import SAMPLE_RATE
+from mockinterviewer.speech.silero import SileroClassifier
 
 FRAME = 480  # samples per frame: 30 ms at 16 kHz
 FRAME_SECONDS = FRAME / SAMPLE_RATE
 
-__all__ = ["FRAME", "FRAME_SECONDS", "Endpointer", "FrameClassifier", "frames_for", "speech_regions"]
+DetectorKind = Literal["silero", "energy"]
+
+__all__ = [
+    "FRAME",
+    "FRAME_SECONDS",
+    "AnswerEnd",
+    "DetectorKind",
+    "Endpointer",
+    "FrameClassifier",
+    "SpeechDetector",
+    "find_answer_end",
+    "frames_for",
+    "make_detector",
+    "speech_regions",
+]
+
+
+class SpeechDetector(Protocol):
+    """Says, frame after frame of one recording, whether the candidate is speaking (it keeps state)."""
+
+    def is_speech(self, frame: np.ndarray) -> bool: ...
 
 
 def frames_for(seconds: float) -> int:
@@ -82,7 +109,7 @@ class Endpointer:
     onset_window: int = 8
     preroll: int = frames_for(0.3)
     tail: int = frames_for(0.3)
-    classifier: FrameClassifier = field(default_factory=FrameClassifier)
+    classifier: SpeechDetector = field(default_factory=SileroClassifier)
     fed: int = 0
     start: int | None = None
     end: int | None = None
@@ -123,6 +150,48 @@ class Endpointer:
             self.end = self.fed
             self.truncated = True
         return self.done
+
+
+def make_detector(kind: DetectorKind = "silero", *, ratio: float = 4.0, min_dbfs: float = -50.0) -> SpeechDetector:
+    """A fresh detector for one recording: Silero VAD, or the energy detector with its two settings."""
+    if kind == "energy":
+        return FrameClassifier(ratio=ratio, min_dbfs=min_dbfs)
+    return SileroClassifier()
+
+
+@dataclass(frozen=True)
+class AnswerEnd:
+    """Where speech starts and ends in a recording (sample indices), and whether the answer is over."""
+
+    start: int | None  # where the answer starts (with a little lead-in); None when no one spoke
+    speech_end: int | None  # just after the last speech, plus a short tail; None when no one spoke
+    ended: bool  # `thinking` seconds of silence followed the speech: the answer is over
+
+    @property
+    def spoke(self) -> bool:
+        return self.start is not None
+
+
+def find_answer_end(
+    samples: np.ndarray, *, thinking_seconds: float = 3.0, detector: SpeechDetector | None = None
+) -> AnswerEnd:
+    """The terminal's end-of-answer rule applied to 16 kHz mono int16 `samples` recorded so far.
+
+    An answer ends after `thinking_seconds` of silence following speech, so a pause to think does
+    not end it. Call it again with the longer recording as more arrives (it reads from the start).
+    """
+    total = samples.size // FRAME  # neither a wait for speech nor a maximum length applies here
+    endpointer = Endpointer(thinking=frames_for(thinking_seconds), wait_frames=total + 1, max_frames=total + 1,
+                            classifier=detector if detector is not None else make_detector())
+    for i in range(total):
+        if endpointer.feed(samples[i * FRAME : (i + 1) * FRAME]):
+            break
+    if endpointer.start is None:
+        return AnswerEnd(None, None, False)
+    if endpointer.end is not None:
+        return AnswerEnd(endpointer.start * FRAME, endpointer.end * FRAME, True)
+    heard_until = min(endpointer.fed, endpointer.last_speech + 1 + endpointer.tail)
+    return AnswerEnd(endpointer.start * FRAME, heard_until * FRAME, False)
 
 
 def speech_regions(
