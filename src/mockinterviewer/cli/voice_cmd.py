@@ -73,8 +73,8 @@ def voice_check(
 ) -> None:
     """Check what a voice interview needs: PortAudio, microphone, speaker, espeak-ng, speech model."""
     from mockinterviewer.speech.devices import input_device_info, list_devices
-    from mockinterviewer.speech.settings import load_voice_settings
     from mockinterviewer.speech.models import resolve
+    from mockinterviewer.speech.settings import load_voice_settings
 
     settings = load_voice_settings()
     checks: dict[str, Any] = {}
