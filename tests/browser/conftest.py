@@ -30,7 +30,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -144,8 +144,10 @@ def _tail(log: Path, lines: int = 30) -> str:
     return "\n".join(log.read_text(errors="replace").splitlines()[-lines:]) if log.exists() else ""
 
 
-def serve(home: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[bytes], str]:
-    """Start `mockinterviewer serve` on a free loopback port over `home` and wait until it answers."""
+def serve(home: Path, env: dict[str, str], log: Path,
+          meanwhile: Callable[[], None] = lambda: None) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `mockinterviewer serve` on a free loopback port over `home`, run `meanwhile` (e.g. seeding the
+    database) while it starts, and wait until it answers."""
     environment = {k: v for k, v in os.environ.items() if k not in PRIVATE_ENV}
     environment.update({"MOCKINTERVIEWER_HOME": str(home), "MOCKINTERVIEWER_LLM": "offline", **env})
     for _attempt in range(3):  # another process may take the free port before the server binds it
@@ -154,6 +156,8 @@ def serve(home: Path, env: dict[str, str], log: Path) -> tuple[subprocess.Popen[
         with log.open("ab") as out:
             process = subprocess.Popen([sys.executable, "-m", "mockinterviewer", "serve", "--port", str(port)],
                                        env=environment, stdout=out, stderr=subprocess.STDOUT)
+        meanwhile()
+        meanwhile = lambda: None  # noqa: E731  (once)
         deadline = time.monotonic() + SERVER_START_SECONDS
         while time.monotonic() < deadline and process.poll() is None:
             if _answers(url):
@@ -189,11 +193,10 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, app_env: dict[str, str],
     root = tmp_path_factory.mktemp("browser-app")
     home = root / "home"
     settings = load_settings(home=home, database_url=None, llm="offline")
-    store = open_store(settings)
+    store = open_store(settings)  # the schema is made here, before the server opens the database
     accounts = Accounts(store)
-    seed(store, accounts)
     log = root / "serve.log"
-    process, url = serve(home, app_env, log)
+    process, url = serve(home, app_env, log, meanwhile=lambda: seed(store, accounts))
     try:
         yield LiveApp(url=url, settings=settings, store=store, accounts=accounts, log=log)
     finally:
@@ -227,6 +230,17 @@ def screenshot(request: pytest.FixtureRequest) -> Callable[[Page, str], Path]:
         return path
 
     return take
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]
+                              ) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """A failed browser test shows the end of its server's output (a 500 there names the traceback)."""
+    report = yield
+    app = getattr(item, "funcargs", {}).get("live_app")
+    if report.failed and isinstance(app, LiveApp):
+        report.sections.append(("mockinterviewer serve (last lines)", _tail(app.log, 40)))
+    return report
 
 
 def pytest_terminal_summary(terminalreporter: Any) -> None:
