@@ -1,0 +1,271 @@
+// Voice in the browser interview (voice.html): the interviewer's words spoken by the browser's own speech
+// synthesis, and the candidate's answer recorded (push-to-talk, or ended by silence), uploaded with the
+// CSRF token, transcribed on the server and put in the answer box for correction; Send then commits it with
+// its recording. Whatever fails (no microphone, a denied permission, an unsupported browser, a failed
+// upload) says so in plain words and leaves the answer box for typing; nothing typed is replaced.
+(function () {
+  "use strict";
+  var panel = document.getElementById("voice");
+  var form = document.getElementById("reply");
+  if (!panel || !form) {
+    return;
+  }
+  var answer = form.querySelector("textarea[name=text]");
+  var tokenField = document.getElementById("voice-token");
+  var recordButton = document.getElementById("voice-record");
+  var handsFree = document.getElementById("voice-hands-free");
+  var speakBox = document.getElementById("voice-speak");
+  var sayAgain = document.getElementById("voice-say-again");
+  var statusLine = document.getElementById("voice-status");
+  var sendButton = form.querySelector("button[value=send]");
+  var csrf = form.querySelector("input[name=csrf]").value;
+  var maxSeconds = parseFloat(panel.dataset.maxSeconds) || 600;
+  var silenceSeconds = parseFloat(panel.dataset.silenceSeconds) || 3;
+  var SPEAK_KEY = "mockinterviewer.speak";
+  var HANDS_FREE_KEY = "mockinterviewer.handsFree";
+  var MIN_SPEECH_POWER = Math.pow(10, -45 / 10);
+  panel.hidden = false;
+
+  function tell(text, problem) {
+    statusLine.textContent = text;
+    statusLine.classList.toggle("problem", Boolean(problem));
+  }
+
+  function typeInstead(text) {
+    tell(text + " You can type your answer instead.", true);
+    answer.focus();
+  }
+
+  // -- the interviewer's words, spoken --------------------------------------------------------------
+
+  function lastInterviewerWords() {
+    var turns = document.querySelectorAll("article.turn");
+    var words = [];
+    for (var i = turns.length - 1; i >= 0; i -= 1) {
+      if (!turns[i].classList.contains("interviewer")) {
+        break;
+      }
+      var text = turns[i].querySelector(".text");
+      if (text) {
+        words.unshift(text.textContent);
+      }
+    }
+    return words.join("\n");
+  }
+
+  function speak() {
+    var words = lastInterviewerWords();
+    if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) {
+      sayAgain.hidden = true;
+      speakBox.parentNode.hidden = true;
+      return;
+    }
+    if (!words) {
+      return;
+    }
+    window.speechSynthesis.cancel();
+    var utterance = new window.SpeechSynthesisUtterance(words);
+    utterance.lang = "en-US";
+    utterance.onerror = function (event) {
+      if (event.error === "not-allowed") {
+        tell("Press \u201cRead aloud again\u201d to hear the question.", false);
+      }
+    };
+    window.speechSynthesis.speak(utterance);
+  }
+
+  speakBox.checked = window.localStorage.getItem(SPEAK_KEY) !== "0";
+  handsFree.checked = window.localStorage.getItem(HANDS_FREE_KEY) === "1";
+  speakBox.addEventListener("change", function () {
+    window.localStorage.setItem(SPEAK_KEY, speakBox.checked ? "1" : "0");
+    if (!speakBox.checked && window.speechSynthesis) {
+      window.speechSynthesis.cancel();
+    }
+  });
+  handsFree.addEventListener("change", function () {
+    window.localStorage.setItem(HANDS_FREE_KEY, handsFree.checked ? "1" : "0");
+  });
+  sayAgain.addEventListener("click", speak);
+  if (speakBox.checked) {
+    speak();
+  }
+
+  // -- recording -------------------------------------------------------------------------------------
+
+  var recorder = null;
+  var stream = null;
+  var chunks = [];
+  var timers = [];
+  var audioContext = null;
+
+  function supported() {
+    return Boolean(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.MediaRecorder);
+  }
+
+  function micProblem(error) {
+    var name = error && error.name;
+    if (name === "NotAllowedError" || name === "SecurityError") {
+      return "The microphone is blocked for this page (allow it in the browser's site settings to answer aloud).";
+    }
+    if (name === "NotFoundError" || name === "OverconstrainedError") {
+      return "No microphone was found.";
+    }
+    if (name === "NotReadableError") {
+      return "The microphone is in use by another program.";
+    }
+    return "The microphone could not be opened (" + (name || "unknown error") + ").";
+  }
+
+  function stopTimers() {
+    timers.forEach(function (id) { window.clearInterval(id); window.clearTimeout(id); });
+    timers = [];
+    if (audioContext) {
+      audioContext.close();
+      audioContext = null;
+    }
+  }
+
+  // Hands-free: after speech has been heard, this many seconds under the noise threshold end the answer.
+  function watchSilence(source) {
+    var AudioContextClass = window.AudioContext || window.webkitAudioContext;
+    if (!AudioContextClass) {
+      return;
+    }
+    audioContext = new AudioContextClass();
+    var analyser = audioContext.createAnalyser();
+    analyser.fftSize = 2048;
+    audioContext.createMediaStreamSource(source).connect(analyser);
+    var samples = new Float32Array(analyser.fftSize);
+    var floor = null;
+    var heardSpeech = false;
+    var quietSince = null;
+    timers.push(window.setInterval(function () {
+      analyser.getFloatTimeDomainData(samples);
+      var power = 0;
+      for (var i = 0; i < samples.length; i += 1) {
+        power += samples[i] * samples[i];
+      }
+      power /= samples.length;
+      // the noise floor follows the quietest moments; speech is 4 times its power and above -45 dBFS
+      floor = floor === null || power < floor ? power : floor;
+      var loud = power > Math.max(floor * 4, MIN_SPEECH_POWER);
+      if (!loud) {
+        floor = floor * 0.98 + power * 0.02;
+      }
+      var now = Date.now();
+      if (loud) {
+        heardSpeech = true;
+        quietSince = null;
+      } else if (heardSpeech) {
+        quietSince = quietSince || now;
+        if (now - quietSince >= silenceSeconds * 1000) {
+          stop();
+        }
+      }
+    }, 100));
+  }
+
+  function start() {
+    if (!supported()) {
+      typeInstead(window.isSecureContext === false
+        ? "Recording needs a secure page (https, or the server on this computer)."
+        : "This browser cannot record audio.");
+      return;
+    }
+    recordButton.disabled = true;
+    tell("Opening the microphone\u2026", false);
+    navigator.mediaDevices.getUserMedia({audio: true}).then(function (opened) {
+      stream = opened;
+      chunks = [];
+      var options = {audioBitsPerSecond: 32000};
+      if (window.MediaRecorder.isTypeSupported && window.MediaRecorder.isTypeSupported("audio/webm;codecs=opus")) {
+        options.mimeType = "audio/webm;codecs=opus";
+      }
+      recorder = new window.MediaRecorder(stream, options);
+      recorder.ondataavailable = function (event) {
+        if (event.data && event.data.size) {
+          chunks.push(event.data);
+        }
+      };
+      recorder.onstop = finished;
+      recorder.start(1000);
+      if (window.speechSynthesis) {
+        window.speechSynthesis.cancel();
+      }
+      recordButton.disabled = false;
+      recordButton.textContent = "Stop and transcribe";
+      recordButton.classList.add("recording");
+      tell(handsFree.checked
+        ? "Recording\u2026 answer aloud; " + silenceSeconds + " s of silence ends the answer."
+        : "Recording\u2026 press \u201cStop and transcribe\u201d when you are done.", false);
+      timers.push(window.setTimeout(stop, maxSeconds * 1000));
+      if (handsFree.checked) {
+        watchSilence(stream);
+      }
+    }).catch(function (error) {
+      recordButton.disabled = false;
+      typeInstead(micProblem(error));
+    });
+  }
+
+  function stop() {
+    stopTimers();
+    if (recorder && recorder.state !== "inactive") {
+      recorder.stop();
+    }
+  }
+
+  function finished() {
+    if (stream) {
+      stream.getTracks().forEach(function (track) { track.stop(); });
+      stream = null;
+    }
+    recordButton.textContent = "Record answer";
+    recordButton.classList.remove("recording");
+    var blob = new Blob(chunks, {type: (recorder && recorder.mimeType) || "audio/webm"});
+    recorder = null;
+    if (!blob.size) {
+      typeInstead("Nothing was recorded.");
+      return;
+    }
+    upload(blob);
+  }
+
+  function upload(blob) {
+    var body = new FormData();
+    body.append("csrf", csrf);
+    body.append("audio", blob, "answer.webm");
+    recordButton.disabled = true;
+    tell("Transcribing\u2026", false);
+    fetch(panel.dataset.upload, {method: "POST", body: body, credentials: "same-origin"}).then(function (response) {
+      return response.json().catch(function () {
+        return {error: "The server answered " + response.status + "."};
+      }).then(function (data) {
+        if (!response.ok || data.error) {
+          throw new Error(data.error || ("The server answered " + response.status + "."));
+        }
+        return data;
+      });
+    }).then(function (data) {
+      var typed = answer.value.trim();
+      answer.value = typed ? typed + "\n" + data.text : data.text;
+      tokenField.value = data.token;
+      sendButton.formAction = panel.dataset.commit;
+      tell("Check the transcript below, correct it if needed, then Send (or record again).", false);
+      answer.focus();
+    }).catch(function (error) {
+      var why = error instanceof TypeError ? "the upload failed (no connection to the server)." : error.message;
+      typeInstead("The recording could not be transcribed: " + why);
+    }).then(function () {
+      recordButton.disabled = false;
+    });
+  }
+
+  recordButton.addEventListener("click", function () {
+    if (recorder) {
+      stop();
+    } else {
+      start();
+    }
+  });
+})();

@@ -1,0 +1,222 @@
+"""Spoken answers in the browser interview: the recording's upload, its transcript, and committing the answer.
+
+The page records the candidate's answer (MediaRecorder, WebM/Opus) and posts it with the CSRF token to
+`/interviews/{id}/voice`. It is decoded (PyAV) and transcribed by the same local faster-whisper path as a
+terminal voice answer, primed with the question's vocabulary (`speech.pipeline.transcribe_samples`); the
+answer's audio (compressed as the terminal does) and its delivery figures wait in an owner-only folder of
+the data directory under a random token, and the transcript goes back to the page for correction. Send
+posts the corrected text with the token to `/interviews/{id}/voice-answer`, which commits it as the turn
+with its audio and delivery figures, exactly like a terminal voice answer. A token that is gone (older
+than a day, or already used) still commits the text, as typed. Uploads are limited in size.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from mockinterviewer.channels.base import Reply
+from mockinterviewer.errors import InputError, SpeechError
+from mockinterviewer.interview.orchestrator import question_vocabulary
+from mockinterviewer.interview.state import Step, replay
+from mockinterviewer.safe_files import private_dir, write_output
+from mockinterviewer.service import Interviews
+from mockinterviewer.speech.audio import SAMPLE_RATE, decode_bytes, encode
+from mockinterviewer.speech.pipeline import Heard, transcribe_samples
+from mockinterviewer.speech.settings import VoiceSettings, load_voice_settings
+from mockinterviewer.speech.stt import Transcriber
+from mockinterviewer.transcript import SessionStatus
+from mockinterviewer.web.candidate_posts import Page, candidate_post, keep_notes
+from mockinterviewer.web.channel import BrowserChannel
+
+if TYPE_CHECKING:
+    from mockinterviewer.web.app import Web
+
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # ten minutes of speech at the page's 32 kbit/s is about 2.4 MB
+PENDING_FOLDER = "browser-voice"
+PENDING_SECONDS = 24 * 3600  # a recording not sent within a day is deleted
+TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
+LISTENING = (Step.LISTEN_ANSWER, Step.LISTEN_CANDIDATE_QUESTION)
+RECORD_AGAIN = "Record again, or type your answer."
+
+
+@dataclass(frozen=True)
+class Transcribed:
+    """A recording transcribed and kept for its answer: what the page shows and the token Send carries."""
+
+    token: str
+    text: str
+    seconds: float  # the recording's length
+    stt_ms: int
+    model: str
+
+    def as_json(self) -> dict[str, Any]:
+        return {"token": self.token, "text": self.text, "seconds": round(self.seconds, 2), "stt_ms": self.stt_ms,
+                "model": self.model}
+
+
+class BrowserVoice:
+    """The speech model of this process (loaded on first use, one transcription at a time on the shared
+    CPU) and the recordings waiting for their answer, in `folder`."""
+
+    def __init__(self, voice: VoiceSettings, folder: Path) -> None:
+        self.voice = voice
+        self.folder = folder
+        self._transcriber: Transcriber | None = None
+        self._lock = threading.Lock()
+
+    def transcribe(self, session_id: str, candidate: str, vocabulary: str, data: bytes) -> Transcribed:
+        """Decode, transcribe and keep `data`; SpeechError when it is not audio or holds no words."""
+        try:
+            samples = decode_bytes(data, "the recording")
+        except SpeechError:
+            raise SpeechError("Cannot read the recording as audio (it may have been cut short).",
+                              hint=RECORD_AGAIN) from None
+        seconds = samples.size / SAMPLE_RATE
+        if seconds < 0.2:
+            raise SpeechError("The recording is empty.", hint=RECORD_AGAIN)
+        with self._lock:
+            if self._transcriber is None:
+                self._transcriber = Transcriber(self.voice)
+            heard = transcribe_samples(samples, vocabulary, transcriber=self._transcriber, settings=self.voice)
+        if not heard.text.strip():
+            raise SpeechError("I heard sound but could not make out any words.",
+                              hint="Record again closer to the microphone, or type your answer.")
+        audio = encode(samples, self.voice.audio_format)
+        token = secrets.token_urlsafe(24)
+        self._keep(token, session_id, candidate, heard, audio, seconds)
+        return Transcribed(token, heard.text, seconds, heard.transcript.stt_ms, self.voice.stt_model)
+
+    def _keep(self, token: str, session_id: str, candidate: str, heard: Heard, audio: bytes, seconds: float) -> None:
+        private_dir(self.folder)
+        self._forget_old()
+        meta = {"session_id": session_id, "candidate": candidate, "format": self.voice.audio_format,
+                "transcript": heard.text, "delivery": heard.delivery, "stt_ms": heard.transcript.stt_ms,
+                "stt_model": self.voice.stt_model, "recorded_seconds": round(seconds, 2)}
+        write_output(self.folder / f"{token}.audio", audio)
+        write_output(self.folder / f"{token}.json", json.dumps(meta).encode())
+
+    def _forget_old(self) -> None:
+        cutoff = time.time() - PENDING_SECONDS
+        for path in self.folder.iterdir():
+            if path.stat().st_mtime < cutoff:
+                path.unlink(missing_ok=True)
+
+    def reply(self, token: str, session_id: str, candidate: str, text: str) -> Reply | None:
+        """The answer `text` with the recording `token` kept for it (used once), or None when it is gone or
+        belongs to another session."""
+        if not TOKEN.match(token):
+            return None
+        meta_path, audio_path = self.folder / f"{token}.json", self.folder / f"{token}.audio"
+        try:
+            meta = json.loads(meta_path.read_text())
+            audio = audio_path.read_bytes()
+        except (OSError, ValueError):
+            return None
+        if meta.get("session_id") != session_id or meta.get("candidate") != candidate:
+            return None
+        meta_path.unlink(missing_ok=True)
+        audio_path.unlink(missing_ok=True)
+        said = str(meta.get("transcript", ""))
+        delivery = meta.get("delivery") if isinstance(meta.get("delivery"), dict) else {}
+        return Reply(
+            text=text,
+            seconds=float(delivery.get("talk_seconds") or meta.get("recorded_seconds") or 0.0),
+            source="voice",
+            audio=audio,
+            audio_format=str(meta.get("format", "ogg")),
+            meta={"delivery": delivery, "stt_ms": meta.get("stt_ms"), "stt_model": meta.get("stt_model"),
+                  "stt_early": False, "transcript": said, "corrected": text.strip() != said.strip(),
+                  "recorded_seconds": meta.get("recorded_seconds"), "truncated": False, "recorded_in": "browser"},
+        )
+
+
+def _vocabulary(interviews: Interviews, session_id: str) -> str:
+    """The words of the question the session waits on (the STT prompt); InputError when it waits on none."""
+    session = interviews.store.load_session(session_id)
+    state = replay(session.plan, session.turns)
+    if session.status is SessionStatus.COMPLETED or state.step not in LISTENING:
+        raise InputError("This interview is not waiting for an answer now.", hint="Reload the page.")
+    if state.step is Step.LISTEN_ANSWER and state.current is not None:
+        return question_vocabulary(interviews.bank.question(state.current.question_id))
+    return ""
+
+
+def _error(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) -> None:
+    """Add the recording's upload and the spoken answer's commit to `app`."""
+    interviews = web.interviews
+    voice = BrowserVoice(load_voice_settings(interviews.settings), interviews.store.data_dir / PENDING_FOLDER)
+    app.state.browser_voice = voice
+    web.templates.env.globals["voice_settings"] = voice.voice  # the page's answer limit and silence time
+
+    @app.post("/interviews/{session_id}/voice")
+    async def upload(request: Request, session_id: str) -> Response:
+        length = request.headers.get("content-length", "")
+        if not length.isdigit():
+            return _error(411, "The upload did not say its size. Record again, or type your answer.")
+        if int(length) > MAX_UPLOAD_BYTES:
+            return _error(413, f"The recording is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Record a "
+                               "shorter answer, or type it.")
+        form = await request.form(max_files=1, max_fields=4)
+        posted = await candidate_post(web, request, session_id, not_found=not_found, refused=refused, form=form)
+        if isinstance(posted, Response):
+            return posted
+        upload = form.get("audio")
+        if not isinstance(upload, UploadFile):
+            return _error(400, "No recording came with the upload. Record again, or type your answer.")
+        data = await upload.read(MAX_UPLOAD_BYTES + 1)
+        if len(data) > MAX_UPLOAD_BYTES:
+            return _error(413, "The recording is too large. Record a shorter answer, or type it.")
+        try:
+            vocabulary = await run_in_threadpool(_vocabulary, interviews, posted.session_id)
+            heard = await run_in_threadpool(voice.transcribe, posted.session_id, posted.viewer.name, vocabulary,
+                                            data)
+        except (InputError, SpeechError) as exc:
+            return _error(400, exc.message + (f" {exc.hint}" if exc.hint else ""))
+        return JSONResponse(heard.as_json())
+
+    @app.post("/interviews/{session_id}/voice-answer")
+    async def commit(request: Request, session_id: str) -> Response:
+        posted = await candidate_post(web, request, session_id, not_found=not_found, refused=refused)
+        if isinstance(posted, Response):
+            return posted
+        full_id = posted.session_id
+        back = RedirectResponse(f"/interviews/{full_id}", status_code=303)
+        text = posted.field("text")
+        if not text.strip():
+            request.session["flash"] = "Type an answer first (or Skip)."
+            return back
+        spoken = voice.reply(posted.field("voice"), full_id, posted.viewer.name, text)
+        reply = spoken or Reply(text=text)
+
+        def take() -> list[str]:
+            channel = BrowserChannel()
+            status = interviews.take_reply(full_id, reply, channel)
+            if status is SessionStatus.COMPLETED:
+                interviews.finish(full_id)
+            return channel.notes()
+
+        try:
+            notes = await run_in_threadpool(take)
+        except InputError as exc:
+            request.session["flash"] = exc.message
+            return back
+        if spoken is None:
+            notes.insert(0, "The recording had expired, so your answer was kept as typed text.")
+        keep_notes(request, full_id, notes)
+        return back

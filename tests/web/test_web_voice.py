@@ -1,0 +1,165 @@
+"""A spoken answer in the browser interview, over HTTP: a WebM/Opus recording (espeak-ng, encoded as a
+browser's MediaRecorder does) is uploaded with the CSRF token, transcribed by the real tiny.en model primed
+with the question, corrected and committed as the turn with its audio and delivery figures; bad, empty, too
+large or foreign uploads are refused with one clear message, and nothing already answered is lost."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+
+from mockinterviewer.speech.audio import SAMPLE_RATE, resample, to_int16
+from mockinterviewer.transcript import TurnKind
+from mockinterviewer.web import voice_pages
+from tests.web.conftest import Site, csrf_of, logged_in
+
+ROUND = "netflix-senior-swe/recruiter-screen"
+SPOKEN = "I led the migration of our billing service to Kafka and measured the latency before and after."
+
+
+def speech(text: str) -> np.ndarray:
+    """`text` spoken by espeak-ng, 16 kHz mono int16 (skips where espeak-ng is missing)."""
+    from mockinterviewer.speech.tts import EspeakTTS
+
+    tts = EspeakTTS("en-us", 150, 4)
+    if not tts.available():
+        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
+    spoken = tts.synthesize(text)
+    return resample(spoken.samples, spoken.rate)
+
+
+def webm(samples: np.ndarray) -> bytes:
+    """Mono 16 kHz samples as WebM/Opus at 48 kHz, what Chromium's MediaRecorder uploads."""
+    import av
+
+    buffer = io.BytesIO()
+    with av.open(buffer, mode="w", format="webm") as container:
+        stream = container.add_stream("libopus", rate=48_000)
+        stream.layout = "mono"  # type: ignore[union-attr]
+        frame = av.AudioFrame.from_ndarray(to_int16(samples).reshape(1, -1), format="s16", layout="mono")
+        frame.sample_rate = SAMPLE_RATE
+        resampler = av.AudioResampler(format="s16", layout="mono", rate=48_000)
+        for resampled in [*resampler.resample(frame), *resampler.resample(None)]:
+            resampled.pts = None
+            for packet in stream.encode(resampled):  # type: ignore[union-attr]
+                container.mux(packet)
+        for packet in stream.encode(None):  # type: ignore[union-attr]
+            container.mux(packet)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def recording() -> bytes:
+    return webm(speech(SPOKEN))
+
+
+def start(client: TestClient) -> str:
+    token = csrf_of(client, "/interviews/new")
+    response = client.post("/interviews", data={"csrf": token, "round": ROUND, "questions": "1"},
+                           follow_redirects=False)
+    assert response.status_code == 303, response.text
+    return str(response.headers["location"]).rsplit("/", 1)[1]
+
+
+def upload(client: TestClient, session_id: str, data: bytes, csrf: str | None = None):  # type: ignore[no-untyped-def]
+    token = csrf if csrf is not None else csrf_of(client, f"/interviews/{session_id}")
+    return client.post(f"/interviews/{session_id}/voice", data={"csrf": token},
+                       files={"audio": ("answer.webm", data, "audio/webm")})
+
+
+def commit(client: TestClient, session_id: str, text: str, voice: str):  # type: ignore[no-untyped-def]
+    token = csrf_of(client, f"/interviews/{session_id}")
+    return client.post(f"/interviews/{session_id}/voice-answer", data={"csrf": token, "text": text, "voice": voice},
+                       follow_redirects=False)
+
+
+def answers(site: Site, session_id: str) -> list:  # type: ignore[type-arg]
+    return [t for t in site.store.load_session(session_id).turns if t.kind is TurnKind.ANSWER]
+
+
+def test_a_spoken_answer_is_transcribed_corrected_and_committed_with_its_audio(site: Site, recording: bytes) -> None:
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    page = ada.get(f"/interviews/{session_id}").text
+    assert f'data-upload="/interviews/{session_id}/voice"' in page and 'src="/static/voice.js"' in page
+    assert ada.get("/static/voice.js").status_code == 200
+
+    response = upload(ada, session_id, recording)
+    assert response.status_code == 200, response.text
+    heard = response.json()
+    words = heard["text"].lower()
+    assert "migration" in words and "billing" in words and "latency" in words, heard
+    assert heard["model"] == "tiny.en" and heard["seconds"] > 3
+    pending = site.store.data_dir / voice_pages.PENDING_FOLDER
+    assert sorted(p.suffix for p in pending.iterdir()) == [".audio", ".json"]
+    assert oct(pending.stat().st_mode & 0o777) == "0o700"
+
+    corrected = heard["text"] + " I also mentored two engineers."
+    assert commit(ada, session_id, corrected, heard["token"]).status_code == 303
+    [answer] = answers(site, session_id)
+    assert answer.text == corrected and answer.source == "voice"
+    meta = answer.meta
+    assert meta["transcript"] == heard["text"] and meta["corrected"] is True and meta["stt_model"] == "tiny.en"
+    assert meta["delivery"]["words"] > 10 and meta["delivery"]["talk_seconds"] > 2 and answer.seconds > 2
+    audio = Path(meta["audio"])
+    assert audio.is_file() and audio.suffix == ".ogg" and audio.stat().st_size > 1000
+    assert not list(pending.iterdir())  # the recording went with its answer
+
+    # the token was used once: sent again it is gone, and the text is still taken, as typed
+    before = len(answers(site, session_id))
+    page = ada.get(commit(ada, session_id, "And one more thing about the rollout.", heard["token"])
+                   .headers["location"]).text
+    assert "The recording had expired" in page
+    later = answers(site, session_id)
+    assert len(later) == before + 1 and later[-1].source == "typed" and "audio" not in later[-1].meta
+
+
+def test_a_broken_empty_or_too_large_upload_gets_one_message_and_nothing_is_lost(
+        site: Site, recording: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    turns = len(site.store.load_session(session_id).turns)
+    for data, status, message in ((b"not audio at all" * 50, 400, "Cannot read the recording as audio"),
+                                  (webm(np.zeros(SAMPLE_RATE * 2, np.int16)), 400, "could not make out any words"),
+                                  (b"", 400, "Cannot read the recording")):
+        response = upload(ada, session_id, data)
+        assert response.status_code == status, response.text
+        assert message in response.json()["error"] and "type your answer" in response.json()["error"]
+    no_file = ada.post(f"/interviews/{session_id}/voice", data={"csrf": csrf_of(ada, f"/interviews/{session_id}")})
+    assert no_file.status_code == 400 and "No recording came with the upload" in no_file.json()["error"]
+
+    monkeypatch.setattr(voice_pages, "MAX_UPLOAD_BYTES", len(recording) // 2)
+    too_large = upload(ada, session_id, recording)
+    assert too_large.status_code == 413 and "larger than" in too_large.json()["error"]
+    assert len(site.store.load_session(session_id).turns) == turns
+    assert not (site.store.data_dir / voice_pages.PENDING_FOLDER).exists() or not list(
+        (site.store.data_dir / voice_pages.PENDING_FOLDER).iterdir())
+
+
+def test_only_the_owner_with_the_csrf_token_may_upload_or_commit(site: Site, recording: bytes) -> None:
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    assert upload(ada, session_id, recording, csrf="forged").status_code == 403
+    bob = logged_in(site, "bob")
+    assert upload(bob, session_id, recording, csrf=csrf_of(bob, "/sessions")).status_code == 404
+    carol = logged_in(site, "carol")  # her candidate's session: a coach reads it, does not answer in it
+    assert upload(carol, session_id, recording, csrf=csrf_of(carol, "/sessions")).status_code == 403
+    anonymous = site.new_client().post(f"/interviews/{session_id}/voice",
+                                       files={"audio": ("a.webm", recording, "audio/webm")}, follow_redirects=False)
+    assert anonymous.status_code == 303 and anonymous.headers["location"] == "/login"
+
+    # a recording made in ada's session does not travel into bob's
+    heard = upload(ada, session_id, recording).json()
+    bob_session = start(bob)
+    commit(bob, bob_session, "My own words.", heard["token"])
+    [bobs] = answers(site, bob_session)
+    assert bobs.source == "typed" and "audio" not in bobs.meta
+    assert commit(bob, session_id, "Not mine.", heard["token"]).status_code == 404
+    assert not answers(site, session_id)
+    pending = json.loads(next((site.store.data_dir / voice_pages.PENDING_FOLDER).glob("*.json")).read_text())
+    assert pending["session_id"] == session_id  # still waiting for ada's answer
