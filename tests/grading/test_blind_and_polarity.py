@@ -92,3 +92,20 @@ def test_every_question_applies_its_red_flags(bank) -> None:  # type: ignore[no-
                 total += 1
                 caught += grader.grade(question, [f"{entry['strong']} {example}"]).score <= cap
     assert total >= 100 and caught / total >= 0.97, (caught, total)
+
+
+def test_an_own_part_criterion_is_not_shown_by_what_the_candidate_would_do(bank) -> None:  # type: ignore[no-untyped-def]
+    """ "No example, or only the hypothetical" is level 0 of a lived example: "I'd ..." is not one."""
+    question = bank.question("multi-team-meeting-cadence")
+    hypothetical = (
+        "I'd set up a weekly thirty-minute sync for the tech leads of every team on the project. "
+        "I would run a written status update before it, and I'll keep a decision log that I share with everyone. "
+        "I'd pick a slot that works across time zones and stays out of people's focus blocks."
+    )
+    lived = hypothetical.replace("I'd set", "Last year I set").replace("I would run", "I ran").replace(
+        "I'll keep", "I kept").replace("I'd pick", "I picked")
+    grader = RubricGrader()
+    would = next(c for c in grader.grade(question, [hypothetical]).criteria if c.id == "lived-example")
+    did = next(c for c in grader.grade(question, [lived]).criteria if c.id == "lived-example")
+    assert would.evidence == [] and would.score == 0
+    assert did.evidence and did.score > 0

@@ -42,6 +42,7 @@ from mockinterviewer.grading.text import (
     clauses,
     content_stems,
     fuzzy_match,
+    says_hypothetically,
     says_i,
     sentences,
     synonyms,
@@ -137,7 +138,7 @@ class _Unit:
     span: Span
     stems: frozenset[str]
     bare: bool  # a run of 6+ keywords with no function word or punctuation: a list, not an explanation
-    first_person: bool = False  # says "I", "my", "me": the candidate's own part
+    first_person: bool = False  # says "I", "my", "me", not as a hypothetical ("I'd ..."): the candidate's own part
     flagged: bool = False  # shows one of the rubric's red flags: never evidence, a problem for what it touches
     denies: bool = False  # denies a practice ("without any locks")
     quote: str = ""  # what is quoted for it: the clause, or its whole sentence when the clause is a fragment
@@ -268,7 +269,7 @@ def _answer_units(
             )
             bare = bare or (polar and _is_term_list(span.text, tokens))
             index = len(out.units)
-            first_person = says_i(span.text)
+            first_person = says_i(span.text) and not says_hypothetically(span.text)
             denied = polarity.denied_stems(tokens) if polar else frozenset()
             quote = _quote_of(span, whole)
             shows_flag = any(span.text in hit for hit in flagged)

@@ -281,9 +281,19 @@ def synonyms(stem_: str) -> frozenset[str]:
     return _synonym_table().get(stem_, frozenset())
 
 
+_HYPOTHETICAL_RE = re.compile(
+    r"\b(?:" + "|".join(re.escape(cue).replace(r"\ ", r"\s+") for cue in data_lines("hypothetical-cues.txt")) + r")\b",
+    re.IGNORECASE,
+)
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|I'm|I'd|I've|I'll|me|my|myself|mine)\b")
 
 
 def says_i(text: str) -> bool:
     """True when `text` speaks in the first person singular (the candidate's own part, not "we")."""
     return bool(_FIRST_PERSON_RE.search(text))
+
+
+def says_hypothetically(text: str) -> bool:
+    """True when `text` says what the speaker would, will or could do ("I'd run it", "I will ask"),
+    not what they did: the cues are in data/hypothetical-cues.txt."""
+    return bool(_HYPOTHETICAL_RE.search(text.replace("\u2019", "'")))
