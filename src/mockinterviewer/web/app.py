@@ -38,14 +38,13 @@ from mockinterviewer.web.highlight import pieces
 from mockinterviewer.web.interview_pages import add_interview_routes
 from mockinterviewer.web.progress_pages import add_progress_routes
 from mockinterviewer.web.security import LoginLimiter, csrf_ok, csrf_token, load_secret
+from mockinterviewer.web.sessions_list import add_sessions_list_routes
 
 log = logging.getLogger(__name__)
 
-PAGE_SIZE = 25
 SESSION_COOKIE = "mockinterviewer_session"
 SESSION_MAX_AGE = 12 * 3600
 SECURE_COOKIE_ENV = "MOCKINTERVIEWER_WEB_SECURE_COOKIE"  # "1": set by `serve --secure-cookie` for its workers
-STATUSES = ["completed", "unfinished", "in_progress", "interrupted"]
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
     (b"x-content-type-options", b"nosniff"),
@@ -207,25 +206,6 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
         request.session.clear()
         return to_login()
 
-    # the sessions list ---------------------------------------------------------------------------
-
-    @app.get("/sessions", response_class=HTMLResponse)
-    def sessions(request: Request, candidate: str = "", status: str = "", page: int = 1) -> Response:
-        viewer = web.viewer(request)
-        if viewer is None:
-            return to_login()
-        visible = web.accounts.visible_sessions(viewer)
-        candidates = sorted({viewer.name} if viewer.role is Role.CANDIDATE else set(web.accounts.candidates_of(viewer)))
-        chosen = [s for s in visible if (not candidate or s.candidate == candidate)
-                  and (not status or s.shown_status == status)]
-        pages = max(1, math.ceil(len(chosen) / PAGE_SIZE))
-        page = min(max(1, page), pages)
-        return web.page(request, "sessions.html", {
-            "viewer": viewer, "sessions": chosen[(page - 1) * PAGE_SIZE: page * PAGE_SIZE], "total": len(chosen),
-            "page": page, "pages": pages, "candidates": candidates, "statuses": STATUSES,
-            "candidate": candidate, "status": status,
-        })
-
     # a session -----------------------------------------------------------------------------------
 
     @app.get("/sessions/{session_id}", response_class=HTMLResponse)
@@ -297,6 +277,7 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
             request.session["flash"] = f"Not saved: {exc.message}"
         return RedirectResponse(f"/sessions/{full_id}{anchor}", status_code=303)
 
+    add_sessions_list_routes(app, web)
     add_interview_routes(app, web, not_found=not_found, refused=refused)
     add_progress_routes(app, web, not_found=not_found)
 

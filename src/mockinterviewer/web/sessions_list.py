@@ -1,0 +1,140 @@
+"""The sessions list page: filters read from the query string, one page of the sessions the viewer may see
+(filtered and paged in SQL by `SessionSearch`), and page links that keep the filters.
+
+A filter value that cannot be used (a wrong date, a letter where a score goes, an unknown status) is
+named in a plain message on the page and left out; the other filters still apply. Nothing here
+raises a 422 or a traceback for what a user typed in the address bar.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from mockinterviewer.safe_text import strip_controls
+from mockinterviewer.store.accounts import MAX_NAME, Role, normal_name
+from mockinterviewer.store.session_search import STATUSES, SessionFilter, SessionPage, SessionSearch
+
+if TYPE_CHECKING:
+    from mockinterviewer.web.app import Web
+
+PAGE_SIZE = 25
+MAX_ID = 80  # a loop's or round's id, as stored
+FIELDS = ("candidate", "loop", "round", "from", "to", "status", "min_score", "max_score")
+
+
+@dataclass
+class ListRequest:
+    """The filters as typed (shown back in the form), the ones that could be used, and what was wrong."""
+
+    typed: dict[str, str]
+    wanted: SessionFilter
+    page: int = 1
+    problems: list[str] = field(default_factory=list)
+
+    def link(self, page: int) -> str:
+        """The address of page `page` with the same filters."""
+        return "/sessions?" + urlencode({**{k: v for k, v in self.typed.items() if v}, "page": page})
+
+
+def _shown(value: str) -> str:
+    value = strip_controls(value)
+    return value if len(value) <= 40 else value[:40] + "…"
+
+
+def _date(value: str, what: str, problems: list[str]) -> date | None:
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        problems.append(f"'{_shown(value)}' is not a date: give the {what} day as YYYY-MM-DD (left out).")
+        return None
+
+
+def _score(value: str, what: str, problems: list[str]) -> float | None:
+    if not value:
+        return None
+    try:
+        score = float(value)
+    except ValueError:
+        score = math.nan
+    if not math.isfinite(score) or score < 0:
+        problems.append(f"'{_shown(value)}' is not a score: give the {what} score as a number such as 2.5 (left out).")
+        return None
+    return score
+
+
+def _text(value: str, limit: int, what: str, problems: list[str]) -> str | None:
+    if not value:
+        return None
+    if len(value) > limit or not value.isprintable():
+        problems.append(f"That {what} cannot exist: pick one from the list (left out).")
+        return None
+    return value
+
+
+def parse_list_request(query: Mapping[str, str]) -> ListRequest:
+    """The list's filters from the query string; every value that cannot be used is named in `problems`."""
+    typed = {name: str(query.get(name, "")).strip() for name in FIELDS}
+    problems: list[str] = []
+    status = typed["status"] or None
+    if status is not None and status not in STATUSES:
+        problems.append(f"Unknown status '{_shown(status)}': use one of {', '.join(STATUSES)} (left out).")
+        status = None
+    started_from, started_to = _date(typed["from"], "first", problems), _date(typed["to"], "last", problems)
+    if started_from and started_to and started_from > started_to:
+        problems.append("The 'from' day is after the 'to' day: no session can match (dates left out).")
+        started_from = started_to = None
+    min_score, max_score = _score(typed["min_score"], "lowest", problems), _score(typed["max_score"], "highest",
+                                                                                   problems)
+    if min_score is not None and max_score is not None and min_score > max_score:
+        problems.append("The lowest score is above the highest: no session can match (scores left out).")
+        min_score = max_score = None
+    page_text = str(query.get("page", "1")).strip() or "1"
+    try:
+        page = max(1, int(page_text)) if len(page_text) <= 9 else 1  # out of range: the nearest page
+    except ValueError:
+        problems.append(f"'{_shown(page_text)}' is not a page number: showing the first page.")
+        page = 1
+    candidate = _text(normal_name(typed["candidate"]), MAX_NAME, "candidate", problems)
+    wanted = SessionFilter(candidate=candidate, loop_id=_text(typed["loop"], MAX_ID, "loop", problems),
+                           round_id=_text(typed["round"], MAX_ID, "round", problems), started_from=started_from,
+                           started_to=started_to, status=status, min_score=min_score, max_score=max_score)
+    return ListRequest(typed, wanted, page, problems)
+
+
+def add_sessions_list_routes(app: FastAPI, web: Web) -> None:
+    """Add `GET /sessions` to `app` (`web` is the app's `Web`)."""
+    search = SessionSearch(web.interviews.store)
+
+    @app.get("/sessions", response_class=HTMLResponse)
+    async def sessions(request: Request) -> Response:
+        viewer = await run_in_threadpool(web.viewer, request)
+        if viewer is None:
+            return RedirectResponse("/login", status_code=303)
+        asked = parse_list_request(request.query_params)
+        candidates = [viewer.name] if viewer.role is Role.CANDIDATE else await run_in_threadpool(
+            web.accounts.candidates_of, viewer)
+        found: SessionPage = await run_in_threadpool(search.page, asked.wanted, candidates=candidates,
+                                                     page=asked.page, size=PAGE_SIZE)
+        bank = await run_in_threadpool(lambda: web.interviews.bank)
+        loops = sorted((loop.id, f"{loop.company} {loop.role}") for loop in bank.loops.values())
+        rounds = sorted({r.id: r.name for loop in bank.loops.values() for r in loop.rounds}.items(),
+                        key=lambda pair: pair[1])
+        return web.page(request, "sessions.html", {
+            "viewer": viewer, "sessions": found.sessions, "total": found.total, "page": found.page,
+            "pages": found.pages, "candidates": sorted(candidates), "statuses": STATUSES, "loops": loops,
+            "rounds": rounds, "typed": asked.typed, "problems": asked.problems,
+            "filtered": any(asked.typed.values()),
+            "newer": asked.link(found.page - 1) if found.page > 1 else None,
+            "older": asked.link(found.page + 1) if found.page < found.pages else None,
+        }, 400 if asked.problems else 200)
