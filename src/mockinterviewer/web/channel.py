@@ -4,12 +4,17 @@ The browser holds an interview one request at a time (`Interviews.take_reply`): 
 the request, so `listen` has nothing more to give. The interviewer's recorded words are shown from the
 transcript; what is not recorded (a repeated question, the time left, a problem with an answer) is kept
 here as notes for the next page.
+
+With a `listener` (the streamed reply, `web.streaming`), the interviewer's words also go to it as they
+come: each streamed piece (`partial`), a withdrawal (`retract`) and each whole utterance (`say`).
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from mockinterviewer.channels.base import Reply
 from mockinterviewer.safe_text import strip_controls
@@ -18,19 +23,27 @@ MAX_NOTE = 200  # characters of one note kept (the last one always fits below, e
 MAX_NOTES_JSON = 1500  # the notes travel in the signed session cookie (about 4 kB in all): the last that fit
 
 
+Listener = Callable[[dict[str, Any]], None]
+
+
 @dataclass
 class BrowserChannel:
     said: list[tuple[str, str]] = field(default_factory=list)  # (turn kind, text), in order
     infos: list[str] = field(default_factory=list)
+    listener: Listener | None = None  # receives {"type": "partial" | "retract" | "say", ...} as they happen
 
     def say(self, text: str, *, kind: str) -> None:
         self.said.append((kind, text))
+        if self.listener is not None:
+            self.listener({"type": "say", "kind": kind, "text": strip_controls(text)})
 
     def partial(self, chunk: str) -> None:
-        pass  # the page shows whole utterances
+        if self.listener is not None:  # without one, the page shows whole utterances
+            self.listener({"type": "partial", "text": strip_controls(chunk)})
 
     def retract(self) -> None:
-        pass
+        if self.listener is not None:
+            self.listener({"type": "retract"})
 
     def info(self, text: str) -> None:
         self.infos.append(text)

@@ -4,8 +4,12 @@ end; the same `Interviews` (orchestrator and store) as the CLI.
 
 Nothing is held between requests: each POST resumes the session, takes one reply
 (`Interviews.take_reply`, quiet) and saves it again, so closing the tab loses nothing and opening the
-page again continues it. Only candidates hold interviews, and only their own (a coach gets 403, a
-session of another candidate is a 404, like one that does not exist).
+page again continues it. With a model configured, the page's script (`static/stream.js`) posts the
+same form to `.../stream` and shows the interviewer's words as they come (`web.streaming`); without
+the script, or without a model, every button is a plain form post.
+
+Only candidates hold interviews, and only their own (a coach gets 403, a session of another candidate
+is a 404, like one that does not exist).
 """
 
 from __future__ import annotations
@@ -19,17 +23,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from mockinterviewer.channels.base import Reply
-from mockinterviewer.errors import InputError, NotFoundError
+from mockinterviewer.errors import InputError, ModelError, NotFoundError
 from mockinterviewer.grading.render import render
 from mockinterviewer.interview.orchestrator import time_left
 from mockinterviewer.interview.state import Step, replay
 from mockinterviewer.service.sessions import Running
+from mockinterviewer.service.wiring import use_llm
 from mockinterviewer.store.accounts import Account, Role
 from mockinterviewer.transcript import SessionStatus
 from mockinterviewer.web.channel import BrowserChannel
 from mockinterviewer.web.code_pages import add_code_routes, editor_for
 from mockinterviewer.web.security import csrf_ok
-from mockinterviewer.web.voice_pages import add_voice_routes
+from mockinterviewer.web.streaming import stream_reply
 
 if TYPE_CHECKING:
     from mockinterviewer.web.app import Web
@@ -46,7 +51,6 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
     """Add the interview pages to `app` (`web` is the app's `Web`)."""
     interviews = web.interviews
     add_code_routes(app, web, not_found=not_found, refused=refused)  # the live-coding editor's Run and Submit
-    add_voice_routes(app, web, not_found=not_found, refused=refused)  # a spoken answer's upload and commit
 
     def forbidden(request: Request, viewer: Account) -> Response:
         return web.page(request, "error.html", {
@@ -80,9 +84,16 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
     def keep_notes(request: Request, session_id: str, channel: BrowserChannel) -> None:
         request.session["interview_notes"] = {"id": session_id, "notes": channel.notes()}
 
+    def streams() -> bool:
+        """Whether the interviewer's words come from a model, and so are worth streaming."""
+        try:
+            return use_llm(interviews.settings)
+        except ModelError:  # MOCKINTERVIEWER_LLM=llm without a model: starting says so
+            return False
+
     def take(request: Request, session: str | Running, reply: str | None,
-             seconds: float = 0.0) -> tuple[SessionStatus, str]:
-        channel = BrowserChannel()
+             seconds: float = 0.0, channel: BrowserChannel | None = None) -> tuple[SessionStatus, str]:
+        channel = channel or BrowserChannel()
         session_id = session if isinstance(session, str) else session.session.id
         status = interviews.take_reply(session, Reply(text=reply, seconds=seconds) if reply is not None else None,
                                        channel)
@@ -98,7 +109,7 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
             return viewer
         loops = sorted(interviews.bank.loops.values(), key=lambda loop: loop.id)
         return web.page(request, "interview_new.html", {
-            "viewer": viewer, "loops": loops, "default": interviews.settings.default_loop})
+            "viewer": viewer, "loops": loops, "default": interviews.settings.default_loop, "streams": streams()})
 
     @app.post("/interviews")
     async def start_interview(request: Request) -> Response:
@@ -122,6 +133,9 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
             def begin() -> tuple[SessionStatus, str]:
                 running = interviews.start(candidate=viewer.name, loop_id=the_loop.id, round_id=round_id,
                                            questions=count)
+                if fields.get("stream") == "1":  # the page's script streams the opening words (a "continue")
+                    running.release()
+                    return SessionStatus.IN_PROGRESS, running.session.id
                 return take(request, running, None)
 
             _status, session_id = await run_in_threadpool(begin)
@@ -155,10 +169,12 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
             if not state.done:
                 context["time_left"] = time_left(interviews.bank.loop(session.loop_id), state)
             request.session["asked"] = {"id": full_id, "at": time.time()}  # when the page showed the question
+        context["streams"] = streams()
         return web.page(request, "interview.html", context)
 
-    @app.post("/interviews/{session_id}")
-    async def reply(request: Request, session_id: str) -> Response:
+    async def posted_reply(request: Request, session_id: str) -> tuple[str, str, str | None, float] | Response:
+        """The session's full id, the button pressed, the reply it stands for (None: let the interviewer go
+        on) and the seconds since the page showed the question; or the answer to a form that is refused."""
         posted = await candidate_form(request)
         if isinstance(posted, Response):
             return posted
@@ -176,6 +192,14 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         seconds = 0.0
         if isinstance(asked, dict) and asked.get("id") == full_id and isinstance(asked.get("at"), (int, float)):
             seconds = min(max(time.time() - float(asked["at"]), 0.0), MAX_SECONDS)
+        return full_id, action, text, seconds
+
+    @app.post("/interviews/{session_id}")
+    async def reply(request: Request, session_id: str) -> Response:
+        posted = await posted_reply(request, session_id)
+        if isinstance(posted, Response):
+            return posted
+        full_id, action, text, seconds = posted
         try:
             status, _ = await run_in_threadpool(take, request, full_id, text, seconds)
         except InputError as exc:
@@ -185,3 +209,19 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
             request.session["flash"] = "Saved as unfinished. Open it again from Sessions to continue."
             return RedirectResponse("/sessions", status_code=303)
         return RedirectResponse(f"/interviews/{full_id}", status_code=303)
+
+    @app.post("/interviews/{session_id}/stream")
+    async def reply_streamed(request: Request, session_id: str) -> Response:
+        """The same reply for the page's script, the interviewer's words streamed as they are produced
+        (`web.streaming`); a refused form gets the same answer as above (not a stream)."""
+        posted = await posted_reply(request, session_id)
+        if isinstance(posted, Response):
+            return posted
+        full_id, action, text, seconds = posted
+        page = f"/interviews/{full_id}"
+
+        def work(channel: BrowserChannel) -> str:
+            status, _ = take(request, full_id, text, seconds, channel)
+            return "/sessions" if action == "quit" and status is not SessionStatus.COMPLETED else page
+
+        return stream_reply(work, page)
