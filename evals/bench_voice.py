@@ -1,7 +1,10 @@
 """Benchmark of voice interviews on this CPU: prints figures, asserts nothing.
 
-- STT real-time factor of tiny.en (int8, 2 threads) on the fixed technical answers (espeak-ng)
-- word error rate on those answers, with and without the question's vocabulary as prompt
+For each speech model, tiny.en (bundled) and Whisper base (the voice-base extra; skipped with a
+note when it is not installed), int8 on 2 threads:
+
+- word error rate and real-time factor on the fixed technical answers (espeak-ng), without and
+  with the question's vocabulary as prompt (primed)
 - delay from the end of an answer to its transcript, for a ~10 s answer:
   * after the endpoint (the thinking time has run out) with early transcription, which starts
     transcribing at the first pause, measured with a microphone paced in real time;
@@ -10,8 +13,9 @@
 - peak memory (max RSS) of a process that loads STT and runs three spoken answers and two spoken
   questions through the VoiceChannel, over ALSA devices backed by files (see DESIGN.md)
 
-Run: .venv/bin/python evals/bench_voice.py          (about 40 s; needs espeak-ng and libportaudio2)
-Aims: end of answer to transcript < 1.5 s on 2 cores; peak memory < 800 MB.
+Run: .venv/bin/python evals/bench_voice.py          (about 4 minutes; needs espeak-ng and libportaudio2)
+     .venv/bin/python evals/bench_voice.py tiny.en  (one model only)
+Aims: end of answer to transcript < 1.5 s on 2 cores with tiny.en; peak memory < 800 MB.
 """
 
 from __future__ import annotations
@@ -31,9 +35,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
 from mockinterviewer.bank.loader import load_bank  # noqa: E402
+from mockinterviewer.errors import SpeechError  # noqa: E402
 from mockinterviewer.interview.orchestrator import question_vocabulary  # noqa: E402
 from mockinterviewer.speech.audio import SAMPLE_RATE, resample  # noqa: E402
 from mockinterviewer.speech.mic import record_answer  # noqa: E402
+from mockinterviewer.speech.models import MODEL_NAMES  # noqa: E402
 from mockinterviewer.speech.pipeline import EarlyTranscription, transcribe_samples  # noqa: E402
 from mockinterviewer.speech.settings import VoiceSettings  # noqa: E402
 from mockinterviewer.speech.stt import Transcriber  # noqa: E402
@@ -120,7 +126,7 @@ MEMORY_SCRIPT = textwrap.dedent(
 )
 
 
-def peak_memory(corpus: list[dict]) -> dict:
+def peak_memory(corpus: list[dict], model: str) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-voice-") as tmp:
         root = Path(tmp)
         mic, speaker = root / "mic.raw", root / "speaker.raw"
@@ -136,7 +142,8 @@ def peak_memory(corpus: list[dict]) -> dict:
             path = root / f"answer{i}.npy"
             np.save(path, padded)
             paths.append(str(path))
-        env = {**os.environ, "XDG_CONFIG_HOME": str(root), "PYTHONPATH": str(ROOT / "src")}
+        env = {**os.environ, "XDG_CONFIG_HOME": str(root), "PYTHONPATH": str(ROOT / "src"),
+               "MOCKINTERVIEWER_STT_MODEL": model}
         out = subprocess.run([sys.executable, "-c", MEMORY_SCRIPT, str(mic), json.dumps(paths)], env=env,
                              capture_output=True, text=True, timeout=300)
         if out.returncode != 0:
@@ -144,49 +151,62 @@ def peak_memory(corpus: list[dict]) -> dict:
         return json.loads(out.stdout.strip().splitlines()[-1])
 
 
-def main() -> None:
-    settings = VoiceSettings()
-    started = time.perf_counter()
-    transcriber = Transcriber(settings)
-    transcriber.load()
-    load_seconds = time.perf_counter() - started
-    print(f"model: {settings.stt_model} ({settings.stt_compute_type}, {settings.stt_threads} threads, "
-          f"beam {settings.stt_beam_size}); loaded in {load_seconds:.2f} s; CPUs here: {os.cpu_count()}")
-
-    corpus = load_corpus()
+def accuracy(transcriber: Transcriber, corpus: list[dict]) -> None:
+    """WER and real-time factor on the corpus, unprimed and primed with the question's vocabulary."""
     transcriber.transcribe(corpus[0]["audio"])  # warm-up
-    audio_seconds = stt_seconds = 0.0
-    pairs: dict[bool, list[tuple[str, str]]] = {False: [], True: []}
     for primed in (False, True):
+        pairs: list[tuple[str, str]] = []
+        audio_seconds = stt_seconds = 0.0
         for answer in corpus:
             t = time.perf_counter()
             heard = transcriber.transcribe(answer["audio"], answer["vocabulary"] if primed else "")
             stt_seconds += time.perf_counter() - t
             audio_seconds += answer["audio"].size / SAMPLE_RATE
-            pairs[primed].append((answer["text"], heard.text))
-    print(f"STT real-time factor: {stt_seconds / audio_seconds:.3f} "
-          f"({audio_seconds:.0f} s of speech in {stt_seconds:.1f} s)")
-    print(f"WER on {len(corpus)} technical answers: without priming {word_error_rate(pairs[False]):.1%}, "
-          f"with question priming {word_error_rate(pairs[True]):.1%}")
+            pairs.append((answer["text"], heard.text))
+        label = "primed  " if primed else "unprimed"
+        print(f"  {label} WER {word_error_rate(pairs):.1%}, real-time factor {stt_seconds / audio_seconds:.3f} "
+              f"({audio_seconds:.0f} s of speech in {stt_seconds:.1f} s)")
 
-    bank = load_bank(ROOT / "question_bank")
-    vocabulary = question_vocabulary(bank.question("retry-backoff-strategy"))
+
+def end_to_transcript(transcriber: Transcriber, vocabulary: str) -> None:
+    settings = transcriber.settings
     ten = speak("I would retry only transient failures with exponential backoff and random jitter, give every "
                 "payment an idempotency key, and put a circuit breaker in front of the slow service.", 165, 2)
     ten_seconds = ten.size / SAMPLE_RATE
     for early in (True, False):
         delays = [latency(transcriber, ten, vocabulary, early)[0] for _ in range(3)]  # real time: ~15 s each
         label = "with early transcription" if early else "without early transcription"
-        print(f"end of answer -> transcript ({ten_seconds:.1f} s answer, {label}): "
+        print(f"  end of answer -> transcript ({ten_seconds:.1f} s answer, {label}): "
               f"median {sorted(delays)[1]:.2f} s, worst {max(delays):.2f} s "
               f"(+ {settings.thinking_seconds:g} s thinking time after the last word)")
 
-    memory = peak_memory(corpus)
-    if "error" in memory:
-        print(f"peak memory: not measured ({memory['error']})")
-    else:
-        print(f"peak memory of a voice session (STT loaded, 3 answers, 2 spoken questions): "
-              f"{memory['max_rss_mb']:.0f} MB")
+
+def main() -> None:
+    models = sys.argv[1:] or list(MODEL_NAMES)
+    print(f"CPUs here: {os.cpu_count()}; {len(json.loads(CORPUS.read_text())['answers'])} technical answers "
+          f"spoken by espeak-ng")
+    corpus = load_corpus()
+    bank = load_bank(ROOT / "question_bank")
+    vocabulary = question_vocabulary(bank.question("retry-backoff-strategy"))
+    for model in models:
+        settings = VoiceSettings(stt_model=model)
+        started = time.perf_counter()
+        transcriber = Transcriber(settings)
+        try:
+            transcriber.load()
+        except SpeechError as exc:
+            print(f"model {model}: not measured ({exc.message} {exc.hint or ''})")
+            continue
+        print(f"model {model} ({settings.stt_compute_type}, {settings.stt_threads} threads, "
+              f"beam {settings.stt_beam_size}); loaded in {time.perf_counter() - started:.2f} s")
+        accuracy(transcriber, corpus)
+        end_to_transcript(transcriber, vocabulary)
+        memory = peak_memory(corpus, model)
+        if "error" in memory:
+            print(f"  peak memory: not measured ({memory['error']})")
+        else:
+            print(f"  peak memory of a voice session (STT loaded, 3 answers, 2 spoken questions): "
+                  f"{memory['max_rss_mb']:.0f} MB")
 
 
 if __name__ == "__main__":

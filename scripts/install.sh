@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Install mockinterviewer into ./.venv with everything it uses (voice, PostgreSQL, web).
 #   scripts/install.sh          the application
-#   scripts/install.sh --test   plus what the test suite needs (a real llama.cpp server and model,
+#   scripts/install.sh --voice-base   plus the larger Whisper base speech model (about 130 MB to
+#                               download; then MOCKINTERVIEWER_STT_MODEL=base)
+#   scripts/install.sh --test   plus Whisper base and what the test suite needs (a real llama.cpp server and model,
 #                               a PostgreSQL server, espeak-ng/sox for test audio, Chromium for the
 #                               browser tests)
 # System packages are installed with apt-get when run as root; otherwise the script names them.
@@ -9,7 +11,14 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 with_tests=0
-[ "${1:-}" = "--test" ] && with_tests=1
+extras=voice,postgres,web,dev
+for arg in "$@"; do
+  case "$arg" in
+    --test) with_tests=1; extras=$extras,voice-base ;;
+    --voice-base) extras=$extras,voice-base ;;
+    *) echo "Unknown option: $arg (use --test or --voice-base)" >&2; exit 2 ;;
+  esac
+done
 
 # bubblewrap: the sandbox for candidates' code; node and a JDK only where they are missing.
 system_packages=(libportaudio2 espeak-ng bubblewrap)
@@ -37,7 +46,7 @@ fi
 python=${PYTHON:-python3}
 [ -x .venv/bin/python ] || "$python" -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip >/dev/null
-.venv/bin/python -m pip install -q -e ".[voice,postgres,web,dev]"
+.venv/bin/python -m pip install -q -e ".[$extras]"
 
 if [ "$with_tests" = 1 ]; then
   # A real OpenAI-compatible server for the LLM tests: llama.cpp with a small GGUF model.

@@ -3,7 +3,7 @@
 The microphone and speaker are real ALSA devices backed by files (see DESIGN.md): sounddevice
 records from `mic.raw` and plays into `speaker.raw`, sample for sample. Set
 MOCKINTERVIEWER_REQUIRE_VOICE=1 (as CI does) to fail instead of skip when espeak-ng, PortAudio
-or the model is missing.
+or a model (tiny.en, or Whisper base from the voice-base extra) is missing.
 """
 
 from __future__ import annotations
@@ -89,6 +89,21 @@ def transcriber() -> Any:
         t.load()
     except SpeechError as exc:
         missing(f"speech model unavailable: {exc}")
+    return t
+
+
+@pytest.fixture(scope="session")
+def base_transcriber() -> Any:
+    """Whisper base (the voice-base extra, which `scripts/install.sh --test` installs)."""
+    from mockinterviewer.errors import SpeechError
+    from mockinterviewer.speech.settings import VoiceSettings
+    from mockinterviewer.speech.stt import Transcriber
+
+    t = Transcriber(VoiceSettings(stt_model="base"))
+    try:
+        t.load()
+    except SpeechError as exc:
+        missing(f"Whisper base unavailable: {exc.message} {exc.hint or ''}")
     return t
 
 
