@@ -83,12 +83,31 @@ class PlannedRound(BaseModel):
     questions: list[PlannedQuestion]
 
 
+class JobFit(BaseModel):
+    """The job a session was fitted to (`interview --job`): what the opening names, and which of the
+    job's requirements each planned question exercises (indexes into `requirements`)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    role: str
+    team: str | None = None
+    company: str | None = None
+    source: str = Field(default="", description="The job description's file name.")
+    requirements: list[str] = Field(default_factory=list)
+    exercised: dict[str, list[int]] = Field(default_factory=dict)
+    covered: bool = Field(default=True, description="False: the bank does not cover this job.")
+
+
 class Plan(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     loop_id: str
     seed: int
     rounds: list[PlannedRound]
+    job: JobFit | None = None
+    own_questions: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Questions made for this session from the résumé, as question-bank data (with their rubric).")
 
     def question_ids(self) -> list[str]:
         return [q.question_id for r in self.rounds for q in r.questions]

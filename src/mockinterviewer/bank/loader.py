@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 
 from mockinterviewer.bank.schema import Kind, Loop, Question
 from mockinterviewer.errors import BankError, NotFoundError
+from mockinterviewer.transcript import Plan
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -73,6 +74,23 @@ class Bank:
 
     def for_round(self, round_id: str) -> list[Question]:
         return [q for q in self.questions.values() if round_id in q.round_types]
+
+    def for_plan(self, plan: Plan) -> Bank:
+        """The bank as a session planned with a job or a résumé sees it: its loop named after the job's
+        role, team and company, and the questions made from the résumé added. Itself when neither."""
+        if plan.job is None and not plan.own_questions:
+            return self
+        loops = dict(self.loops)
+        job = plan.job
+        if job is not None and plan.loop_id in loops:
+            loop = loops[plan.loop_id]
+            role = f"{job.role} ({job.team} team)" if job.team else job.role
+            loops[plan.loop_id] = loop.model_copy(update={"role": role, "company": job.company or loop.company})
+        questions = dict(self.questions)
+        for data in plan.own_questions:
+            question = Question.model_validate(data)
+            questions[question.id] = question
+        return Bank(root=self.root, questions=questions, loops=loops)
 
 
 def _line_of(node: yaml.Node | None, loc: tuple[Any, ...]) -> int | None:

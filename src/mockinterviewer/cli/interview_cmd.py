@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from mockinterviewer.bank.documents import read_document
 from mockinterviewer.channels.answers_file import AnswersChannel, load_answers
 from mockinterviewer.channels.base import Channel
 from mockinterviewer.channels.terminal import TerminalChannel
@@ -20,6 +21,7 @@ from mockinterviewer.grading.render import render
 from mockinterviewer.safe_files import read_capped, write_output
 from mockinterviewer.safe_text import rich_safe, strip_controls
 from mockinterviewer.service import Interviews, Running
+from mockinterviewer.service.fitting import Document
 from mockinterviewer.transcript import SessionStatus
 
 # emoji codes such as ":smile:" in an answer or a name are shown as typed, like markup
@@ -97,20 +99,28 @@ def interview(
     = False,
     speak: Annotated[bool, typer.Option("--speak/--no-speak", help="With --voice: speak the questions.")] = True,
     max_follow_ups: Annotated[int | None, typer.Option("--max-follow-ups", min=0, max=5)] = None,
+    job: Annotated[Path | None, typer.Option(
+        "--job", help="A job description (text, Markdown or PDF): questions ranked by its requirements.")] = None,
+    resume_file: Annotated[Path | None, typer.Option(
+        "--resume", help="Your résumé (text, Markdown or PDF): behavioral rounds ask about your projects.")] = None,
 ) -> None:
     """Hold a mock interview: one round, or the whole loop round by round.
 
-    The question bank is read from MOCKINTERVIEWER_BANK_DIR (default: the shipped bank).
+    The question bank is read from MOCKINTERVIEWER_BANK_DIR (default: the shipped bank). The job
+    description and résumé are read on this machine and stored with the session only.
     """
     interviews = _interviews()
     interviews.loop(loop)
+    job_doc = Document(read_document(job, what="Job description"), job.name) if job is not None else None
+    resume_doc = Document(read_document(resume_file, what="Résumé"), resume_file.name) \
+        if resume_file is not None else None
     # a bad answers file or a missing voice library fails before anything is recorded
     channel = _channel(answers, voice, push_to_talk=push_to_talk, speak=speak)
     running = interviews.start(candidate=candidate, loop_id=loop, round_id=round_id, questions=questions, seed=seed,
-                               max_follow_ups=max_follow_ups)
+                               max_follow_ups=max_follow_ups, job=job_doc, resume=resume_doc)
     channel.info(f"Session {running.session.id} (seed {running.seed}). Type /help for commands.")
-    for shortfall in running.shortfalls:
-        channel.info(shortfall)
+    for line in (*running.fit_notes, *running.shortfalls):
+        channel.info(line)
     _run(interviews, running, channel)
 
 

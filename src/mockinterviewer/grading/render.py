@@ -133,6 +133,33 @@ def _delivery_lines(report: Report, bullet: str, esc: Callable[[str], str] = str
     return lines
 
 
+def _exercised(report: Report, grade: QuestionGrade) -> str | None:
+    """'Job requirements exercised: ...' for a question of a session fitted to a job."""
+    if report.job is None:
+        return None
+    found = report.job.exercised.get(grade.question_id)
+    return ("Job requirements exercised: " + "; ".join(r.rstrip(".") for r in found)) if found \
+        else "Job requirements exercised: none of the job's listed requirements"
+
+
+def _job_lines(report: Report, bullet: str, esc: Callable[[str], str] = str) -> list[str]:
+    """The job the session was fitted to, and the requirements no question asked covered."""
+    job = report.job
+    if job is None:
+        return []
+    team = f" ({job.team} team)" if job.team else ""
+    at = f" at {job.company}" if job.company else ""
+    lines = [f"Job: {esc(job.role)}{esc(team)}{esc(at)}" + (f" ({esc(job.source)})" if job.source else "") + ":"]
+    if not job.covered_by_bank:
+        lines.append(f"{bullet}The question bank does not cover this job: its questions match too few of the "
+                     "job's requirements, so the rounds asked the loop's usual questions.")
+    if job.not_covered:
+        lines += [f"{bullet}not covered by any question: {esc(text)}" for text in job.not_covered]
+    else:
+        lines.append(f"{bullet}Every listed requirement was exercised by a question.")
+    return lines
+
+
 def _text(report: Report) -> str:
     out = [
         f"Feedback report - session {report.session_id} ({report.status})",
@@ -146,9 +173,14 @@ def _text(report: Report) -> str:
         )
     for index, grade in enumerate(report.questions, 1):
         out += ["", f"Q{index}. {grade.prompt}"]
+        exercised = _exercised(report, grade)
+        out += [f"  {exercised}"] if exercised else []
         out += _question_lines(grade, "  - ", '"')
         if grade.code is not None:
             out += _code_text(grade.code)
+    job = _job_lines(report, "  - ")
+    if job:
+        out += ["", *job]
     delivery = _delivery_lines(report, "  - ")
     if delivery:
         out += ["", *delivery]
@@ -174,11 +206,16 @@ def _markdown(report: Report) -> str:
     out += [f"| {md(r.name)} | {_fmt(r.score, r.max_score)} | {md(r.hire_signal)} |" for r in report.rounds]
     for index, grade in enumerate(report.questions, 1):
         out += ["", f"## Q{index}. {md(grade.prompt)}", ""]
+        exercised = _exercised(report, grade)
+        out += [f"_{md(exercised)}_", ""] if exercised else []
         out += [
             line if line.startswith(("- ", "    ")) else line + "  " for line in _question_lines(grade, "- ", "> ", md)
         ]
         if grade.code is not None:
             out += _code_markdown(grade.code)
+    job = _job_lines(report, "- ", md)
+    if job:
+        out += ["", "## " + job[0].rstrip(":"), "", *job[1:]]
     delivery = _delivery_lines(report, "- ", md)
     if delivery:
         out += ["", "## " + delivery[0].rstrip(":"), "", *delivery[1:]]
@@ -210,6 +247,9 @@ def _html(report: Report) -> str:
     parts.append("</table>")
     for index, grade in enumerate(report.questions, 1):
         parts.append(f"<h2>Q{index}. {e(grade.prompt)}</h2>")
+        exercised = _exercised(report, grade)
+        if exercised:
+            parts.append(f"<p><em>{e(exercised)}</em></p>")
         flags = f" <span class='flag'>[{e(', '.join(grade.flags))}]</span>" if grade.flags else ""
         parts.append(f"<p>Score {_fmt(grade.score, grade.max_score)}{flags}</p>")
         if grade.summary:
@@ -233,6 +273,9 @@ def _html(report: Report) -> str:
             parts.append("<p>Gaps:</p><ul>" + "".join(f"<li>{e(g)}</li>" for g in grade.gaps) + "</ul>")
         if grade.next_step:
             parts.append(f"<p><em>Next step:</em> {e(grade.next_step)}</p>")
+    job = _job_lines(report, "", e)
+    if job:
+        parts.append(f"<h2>{job[0].rstrip(':')}</h2><ul>" + "".join(f"<li>{x}</li>" for x in job[1:]) + "</ul>")
     delivery = _delivery_lines(report, "")
     if delivery:
         parts.append(

@@ -22,6 +22,32 @@ class RoundReport(BaseModel):
     gradable: bool
 
 
+class JobCoverage(BaseModel):
+    """How the questions asked covered the job the session was fitted to (`interview --job`)."""
+
+    role: str
+    team: str | None = None
+    company: str | None = None
+    source: str = ""
+    covered_by_bank: bool = True
+    exercised: dict[str, list[str]] = Field(default_factory=dict, description="Question id -> requirements.")
+    not_covered: list[str] = Field(default_factory=list, description="Requirements no question asked exercised.")
+
+
+def job_coverage(session: Session, grades: list[QuestionGrade]) -> JobCoverage | None:
+    """Per question asked, the job's requirements it exercised, and the requirements none did."""
+    fit = session.plan.job
+    if fit is None:
+        return None
+    asked = [g.question_id for g in grades]
+    exercised = {qid: [fit.requirements[i] for i in fit.exercised.get(qid, []) if i < len(fit.requirements)]
+                 for qid in asked if fit.exercised.get(qid)}
+    hit = {text for texts in exercised.values() for text in texts}
+    return JobCoverage(role=fit.role, team=fit.team, company=fit.company, source=fit.source,
+                       covered_by_bank=fit.covered, exercised=exercised,
+                       not_covered=[text for text in fit.requirements if text not in hit])
+
+
 class Report(BaseModel):
     session_id: str
     candidate: str
@@ -37,6 +63,7 @@ class Report(BaseModel):
     questions: list[QuestionGrade]
     delivery: dict[str, Any] | None = None
     notes: list[str] = Field(default_factory=list)
+    job: JobCoverage | None = None
 
 
 def hire_signal(score: float, bar: float, *, gradable: bool) -> str:
@@ -123,4 +150,5 @@ def build_report(session: Session, loop: Loop, grades: list[QuestionGrade]) -> R
         questions=grades,
         delivery=_delivery(session),
         notes=notes,
+        job=job_coverage(session, grades),
     )

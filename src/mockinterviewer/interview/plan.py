@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from mockinterviewer.bank.schema import Loop, Question, Round
-from mockinterviewer.bank.select import eligible_questions, select_questions
+from mockinterviewer.bank.select import JobFocus, eligible_questions, select_questions
 from mockinterviewer.errors import NotFoundError
 from mockinterviewer.transcript import Plan, PlannedQuestion, PlannedRound
 
@@ -21,8 +21,14 @@ def plan_session(
     count: int | None = None,
     seed: int = 0,
     asked_before: Iterable[str] = (),
+    focus: JobFocus | None = None,
+    own_questions: Mapping[str, Question] | None = None,
 ) -> Plan:
-    """Plan one round (`round_id`) or, with none, every round of the loop in order."""
+    """Plan one round (`round_id`) or, with none, every round of the loop in order.
+
+    `focus` ranks each round's questions by a job's requirements; `own_questions` (by round id: a
+    question about the candidate's own project, from the résumé) opens its round and counts in it."""
+    own = own_questions or {}
     if round_id is not None:
         try:
             rounds = [loop.round(round_id)]
@@ -34,15 +40,20 @@ def plan_session(
     else:
         rounds = list(loop.rounds)
     exclude = set(asked_before)
-    taken: set[str] = set()
+    # a question about the candidate's own project is graded with a bank question's rubric: that
+    # question itself is not asked in the same session
+    taken: set[str] = {q.id for q in questions if any(q.rubric == o.rubric for o in own.values())}
     chosen_by_round: dict[str, list[Question]] = {}
     # Rounds share questions (a story fits a screen and an onsite interview): the rounds with the
     # fewest fresh questions per question asked choose first, so a round with a large pool never
     # takes the only fresh questions of a small one. The plan keeps the loop's order.
     for round_ in sorted(rounds, key=lambda r: _scarcity(questions, r, exclude, count, loop.level)):
-        chosen = select_questions(
-            questions, round_, count=count, seed=seed, exclude=exclude, level=loop.level, taken=taken
-        )
+        wanted = count if count is not None else round_.questions
+        first = [own[round_.id]] if round_.id in own else []
+        chosen = first + (select_questions(
+            questions, round_, count=wanted - len(first), seed=seed, exclude=exclude, level=loop.level, taken=taken,
+            focus=focus,
+        ) if wanted > len(first) else [])
         if not chosen:
             raise NotFoundError(
                 f"The bank has no questions for round '{round_.id}'.",

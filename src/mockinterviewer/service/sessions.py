@@ -24,6 +24,7 @@ from mockinterviewer.grading.session import asked_questions, grade_session
 from mockinterviewer.interview.interviewer import Interviewer
 from mockinterviewer.interview.orchestrator import Orchestrator
 from mockinterviewer.interview.plan import plan_session
+from mockinterviewer.service.fitting import Document, Fitting
 from mockinterviewer.service.wiring import build_grader, build_interviewer
 from mockinterviewer.store import SessionSummary, Store, open_store
 from mockinterviewer.store.locks import Hold
@@ -46,6 +47,7 @@ class Running:
     label: str  # which interviewer runs, for the user ("Interviewer: offline scripted (...)")
     seed: int | None = None  # the seed of a new session's question choice
     shortfalls: list[str] = field(default_factory=list)  # rounds that got fewer questions than asked for
+    fit_notes: list[str] = field(default_factory=list)  # how the session fits the job and the résumé
 
     def release(self) -> None:
         self.hold.release()
@@ -138,9 +140,17 @@ class Interviews:
         questions: int | None = None,
         seed: int | None = None,
         max_follow_ups: int | None = None,
+        job: Document | None = None,
+        resume: Document | None = None,
     ) -> Running:
-        """Plan and record a new session (questions the candidate had before are not repeated), held."""
+        """Plan and record a new session (questions the candidate had before are not repeated), held.
+
+        `job`: a job description's text: each round's questions are ranked by its requirements, and
+        the opening and the report name its role and team. `resume`: a résumé's text: behavioral and
+        hiring-manager rounds open with a question about one of the candidate's own projects. Both
+        are read here, offline; they are stored only in the session's plan."""
         the_loop = self.loop(loop_id)
+        fitting = Fitting.read(job, resume, the_loop, list(self.bank.questions.values()), round_id)
         store = self.store
         chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
         interviewer, label = build_interviewer(self.settings)
@@ -149,10 +159,12 @@ class Interviews:
         bank = self.bank
 
         def new_session(taken: set[str]) -> Session:
+            own = fitting.own_questions(taken)
             plan = plan_session(
                 the_loop, list(bank.questions.values()), round_id=round_id, count=questions, seed=chosen_seed,
-                asked_before=taken,
+                asked_before=taken, focus=fitting.focus, own_questions=own,
             )
+            plan = fitting.record(plan, own)
             return Session(
                 id=session_id, candidate=candidate, loop_id=the_loop.id, plan=plan, interviewer=interviewer.name,
                 max_follow_ups=max_follow_ups if max_follow_ups is not None else self.settings.max_follow_ups,
@@ -171,7 +183,7 @@ class Interviews:
                 shortfalls.append(f"{round_.name}: {len(planned.questions)} of the {wanted} questions asked for "
                                   f"fit its {round_.duration_minutes} minutes and the bank.")
         return Running(session=session, hold=hold, interviewer=interviewer, label=label, seed=chosen_seed,
-                       shortfalls=shortfalls)
+                       shortfalls=shortfalls, fit_notes=fitting.notes(session.plan))
 
     def check_resumable(self, session_id: str) -> Session:
         """The session (by id or unique prefix); InputError when it is already complete."""
@@ -204,8 +216,9 @@ class Interviews:
         try:
             if not quiet or not running.session.turns:
                 channel.info(running.label)
-            orchestrator = Orchestrator(bank=self.bank, store=self.store, session=running.session,
-                                        interviewer=running.interviewer, channel=channel, quiet=quiet)
+            orchestrator = Orchestrator(bank=self.bank.for_plan(running.session.plan), store=self.store,
+                                        session=running.session, interviewer=running.interviewer, channel=channel,
+                                        quiet=quiet)
             try:
                 return orchestrator.run()
             finally:
@@ -230,20 +243,20 @@ class Interviews:
 
     def _grade(self, session: Session) -> list[QuestionGrade]:
         grader, _label = self.grader()
-        grades = grade_session(session, self.bank.question, grader)
+        grades = grade_session(session, self.bank.for_plan(session.plan).question, grader)
         self.store.save_grades(session.id, grades)
         return grades
 
     def finish(self, session_id: str) -> Report:
         """Grade every question the session asked, save the grades and return the report."""
         session = self.store.load_session(session_id)
-        return build_report(session, self.bank.loop(session.loop_id), self._grade(session))
+        return build_report(session, self.bank.for_plan(session.plan).loop(session.loop_id), self._grade(session))
 
     def report(self, session_id: str) -> Report:
         """The session's report from its saved grades; graded again when it was never graded or turns
         were added after it was."""
-        bank = self.bank
         session = self.store.load_session(session_id)
+        bank = self.bank.for_plan(session.plan)
         grades = self.store.load_grades(session.id)
         if len(grades) != len(asked_questions(session)):
             grades = self._grade(session)
