@@ -106,7 +106,9 @@ def test_voice_check_names_the_model_in_use(
     capsys: pytest.CaptureFixture[str]
 ) -> None:
     assert run(["voice-check", "--json"]) == 0
-    assert json.loads(capsys.readouterr().out)["speech model"]["detail"].startswith("tiny.en (")
+    checks = json.loads(capsys.readouterr().out)
+    assert checks["speech model"]["detail"].startswith("tiny.en (")
+    assert checks["end of answer"]["detail"] == "Silero VAD (faster-whisper's model), after 3 s of silence"
     monkeypatch.setenv("MOCKINTERVIEWER_STT_MODEL", "base")
     assert run(["voice-check"]) == 0
     assert "speech model: base (" in capsys.readouterr().out

@@ -71,10 +71,11 @@ def transcribe(
 def voice_check(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Check what a voice interview needs: PortAudio, microphone, speaker, espeak-ng, speech model."""
+    """Check what a voice interview needs: PortAudio, microphone, speaker, espeak-ng, speech model, end of answer."""
     from mockinterviewer.speech.devices import input_device_info, list_devices
     from mockinterviewer.speech.models import resolve
     from mockinterviewer.speech.settings import load_voice_settings
+    from mockinterviewer.speech.vad import describe_detector
 
     settings = load_voice_settings()
     checks: dict[str, Any] = {}
@@ -92,6 +93,8 @@ def voice_check(
     checks["espeak-ng"] = {"ok": espeak is not None, "detail": espeak or "not found",
                            "hint": None if espeak else "sudo apt-get install espeak-ng (or brew install espeak-ng)"}
     attempt("speech model", lambda: resolve(settings.stt_model).describe())  # which model, and where
+    attempt("end of answer", lambda: f"{describe_detector(settings.vad)}, after "
+            f"{settings.thinking_seconds:g} s of silence")
     if as_json:
         typer.echo(json.dumps(checks, indent=2, default=str))
     else:

@@ -33,6 +33,7 @@ __all__ = [
     "Endpointer",
     "FrameClassifier",
     "SpeechDetector",
+    "describe_detector",
     "find_answer_end",
     "frames_for",
     "make_detector",
@@ -157,6 +158,14 @@ def make_detector(kind: DetectorKind = "silero", *, ratio: float = 4.0, min_dbfs
     if kind == "energy":
         return FrameClassifier(ratio=ratio, min_dbfs=min_dbfs)
     return SileroClassifier()
+
+
+def describe_detector(kind: DetectorKind) -> str:
+    """What ends an answer, in words, once the detector has run on a frame (`SpeechError` if it cannot)."""
+    make_detector(kind).is_speech(np.zeros(FRAME, np.int16))
+    if kind == "energy":
+        return "energy detector (MOCKINTERVIEWER_VOICE_VAD=energy)"
+    return "Silero VAD (faster-whisper's model)"
 
 
 @dataclass(frozen=True)
