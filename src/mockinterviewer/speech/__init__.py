@@ -5,9 +5,11 @@ One concept per module; nothing heavy (sounddevice, faster-whisper, openai) is i
 - settings:  VoiceSettings (`MOCKINTERVIEWER_VOICE_*`): models, devices, timings, speech output
 - audio:     16 kHz mono int16 as the one form of audio; decoding files, resampling, Ogg/Opus and FLAC
 - vad:       which frames are speech, where an answer ends (thinking time), speech regions of a file
+- silero:    Silero VAD (faster-whisper's ONNX model) run frame by frame, the default speech detector
 - devices:   the lazy sounddevice import and device errors that say what to do
 - mic:       the microphone stream, recording an answer (VAD end or push-to-talk)
 - speaker:   playing speech, stopping on a key or when the candidate starts talking (barge-in)
+- models:    the speech models (tiny.en, Whisper base joined from its two packages) and their files
 - stt:       faster-whisper transcription primed with the question's vocabulary
 - tts:       espeak-ng (offline) or OpenAI text to speech behind one interface
 - delivery:  pace, filler words, long pauses, talk time; session summary and advice
