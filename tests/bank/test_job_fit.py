@@ -53,6 +53,8 @@ def test_a_job_in_prose_has_its_sentences_as_requirements() -> None:
                                                   "on-call load low."]
     with pytest.raises(InputError, match="does not look like a job description"):
         parse_job("hello\nworld\n")
+    with pytest.raises(InputError, match="No requirements found in the job description for Data Engineer"):
+        parse_job("# Data Engineer\n\nWe are a friendly company.\n")
 
 
 def test_a_networking_job_gets_networking_and_streaming_questions_in_the_technical_round(bank) -> None:  # type: ignore[no-untyped-def]

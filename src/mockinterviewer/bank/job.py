@@ -121,6 +121,10 @@ def parse_job(text: str) -> JobDescription:
     if not role and not requirements:
         raise InputError("This does not look like a job description: no job title and no listed requirements.",
                          hint="Pass the job posting's text, with its title and its lists of duties and skills.")
+    if not requirements:
+        raise InputError(f"No requirements found in the job description for {role}.",
+                         hint="Questions are matched to the job's duties and skills: keep them as list items, or "
+                              "as sentences under a heading such as 'Responsibilities' or 'Requirements'.")
     return JobDescription(role=(role or "Software Engineer")[:120], team=team[:80] if team else None,
                           company=company[:80] if company else None,
                           requirements=tuple(requirements[:MAX_REQUIREMENTS]))

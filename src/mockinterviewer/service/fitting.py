@@ -9,7 +9,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from mockinterviewer.bank.job import JobDescription, parse_job
-from mockinterviewer.bank.resume import Claim, is_behavioral_round, parse_resume, resume_questions
+from mockinterviewer.bank.resume import (
+    Claim,
+    is_behavioral_round,
+    own_project_question,
+    ownership_template,
+    parse_resume,
+    resume_questions,
+)
 from mockinterviewer.bank.schema import Loop, Question
 from mockinterviewer.bank.select import JobFocus, job_focus
 from mockinterviewer.errors import InputError
@@ -42,10 +49,6 @@ class Fitting:
              round_id: str | None) -> Fitting:
         rounds = [round_id] if round_id is not None else [r.id for r in loop.rounds]
         fitting = cls(loop=loop, questions=questions, rounds=rounds)
-        if job is not None:
-            fitting.job = parse_job(job.text)
-            fitting.job_name = job.name
-            fitting.focus = job_focus(questions, [r.text for r in fitting.job.requirements])
         if resume is not None:
             fitting.claims = parse_resume(resume.text)
             fitting.resume_name = resume.name
@@ -53,6 +56,17 @@ class Fitting:
                 raise InputError(f"No experience lines found in the résumé {resume.name}.",
                                  hint="List what you did as bullet points under an 'Experience' heading "
                                       "(e.g. '- Led the migration of billing to PostgreSQL').")
+            if ownership_template(questions) is None:
+                raise InputError("The question bank has no behavioral question with an ownership rubric (a criterion "
+                                 "marked own_part), so the résumé cannot be asked about.",
+                                 hint="Run without --resume, or add such a question to the bank.")
+        if job is not None:
+            fitting.job = parse_job(job.text)
+            fitting.job_name = job.name
+            template = ownership_template(questions)
+            # the résumé's questions are matched too: a project on the résumé can exercise a requirement
+            own = [own_project_question(c, template, "any") for c in fitting.claims] if template else []
+            fitting.focus = job_focus([*questions, *own], [r.text for r in fitting.job.requirements])
         return fitting
 
     def own_questions(self, asked_before: Iterable[str]) -> dict[str, Question]:
@@ -93,7 +107,8 @@ class Fitting:
                 missing = [text for i, text in enumerate(fit.requirements) if i not in covered]
                 if missing:
                     more = f" and {len(missing) - MAX_NAMED} more" if len(missing) > MAX_NAMED else ""
-                    said.append("The bank has no question on: " + "; ".join(missing[:MAX_NAMED]) + more + ".")
+                    said.append("The bank has no question on: "
+                                + "; ".join(m.rstrip(".") for m in missing[:MAX_NAMED]) + more + ".")
         if self.claims:
             rounds = {r.id: r.name for r in self.loop.rounds}
             asked = [rounds.get(q["round_types"][0], q["round_types"][0]) for q in plan.own_questions]
