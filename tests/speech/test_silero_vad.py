@@ -86,6 +86,10 @@ def test_find_answer_end_on_a_recording_still_going_and_one_that_ended() -> None
     assert over.ended and over.speech_end == going.speech_end and over.start == going.start
     quick = find_answer_end(np.concatenate([thinking, silence(2.0)]), thinking_seconds=1.0)
     assert quick.ended and quick.speech_end == going.speech_end
+    as_floats = find_answer_end(np.concatenate([thinking, silence(2.0)]).astype(np.float32) / 32768)
+    assert as_floats.ended and as_floats.speech_end == going.speech_end
+    assert find_answer_end(np.zeros(0, np.int16)) == find_answer_end(silence(0.01))  # nothing yet: no answer
+    assert not find_answer_end(np.zeros(0, np.int16)).spoke
 
 
 def test_the_terminal_uses_silero_and_typing_after_the_answer_does_not_keep_it_open(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ from typing import Literal, Protocol
 
 import numpy as np
 
-from mockinterviewer.speech.audio import SAMPLE_RATE
+from mockinterviewer.speech.audio import SAMPLE_RATE, to_int16
 from mockinterviewer.speech.silero import SileroClassifier
 
 FRAME = 480  # samples per frame: 30 ms at 16 kHz
@@ -184,11 +184,13 @@ class AnswerEnd:
 def find_answer_end(
     samples: np.ndarray, *, thinking_seconds: float = 3.0, detector: SpeechDetector | None = None
 ) -> AnswerEnd:
-    """The terminal's end-of-answer rule applied to 16 kHz mono int16 `samples` recorded so far.
+    """The terminal's end-of-answer rule applied to 16 kHz mono `samples` recorded so far (int16, or
+    floats in [-1, 1]).
 
     An answer ends after `thinking_seconds` of silence following speech, so a pause to think does
     not end it. Call it again with the longer recording as more arrives (it reads from the start).
     """
+    samples = to_int16(np.asarray(samples).reshape(-1))
     total = samples.size // FRAME  # neither a wait for speech nor a maximum length applies here
     endpointer = Endpointer(thinking=frames_for(thinking_seconds), wait_frames=total + 1, max_frames=total + 1,
                             classifier=detector if detector is not None else make_detector())
