@@ -237,7 +237,9 @@
     body.append("audio", blob, "answer.webm");
     recordButton.disabled = true;
     tell("Transcribing\u2026", false);
-    fetch(panel.dataset.upload, {method: "POST", body: body, credentials: "same-origin"}).then(function (response) {
+    fetch(panel.dataset.upload, {method: "POST", body: body, credentials: "same-origin"}).catch(function () {
+      throw new Error("the upload failed (no connection to the server).");
+    }).then(function (response) {
       return response.json().catch(function () {
         return {error: "The server answered " + response.status + "."};
       }).then(function (data) {
@@ -251,15 +253,22 @@
       answer.value = typed ? typed + "\n" + data.text : data.text;
       tokenField.value = data.token;
       sendButton.formAction = panel.dataset.commit;
-      tell("Check the transcript below, correct it if needed, then Send (or record again).", false);
+      tell("Check the transcript in the answer box, correct it if needed, then Send (or record again).", false);
       answer.focus();
     }).catch(function (error) {
-      var why = error instanceof TypeError ? "the upload failed (no connection to the server)." : error.message;
-      typeInstead("The recording could not be transcribed: " + why);
+      typeInstead("The recording could not be transcribed: " + error.message);
     }).then(function () {
       recordButton.disabled = false;
     });
   }
+
+  // A transcribed answer is sent as a plain post to the commit address (with its recording's token), even
+  // where another script of the page would send the form its own way (stream.js, with a model).
+  document.addEventListener("submit", function (event) {
+    if (event.target === form && tokenField.value && event.submitter === sendButton) {
+      event.stopImmediatePropagation();
+    }
+  }, true);
 
   recordButton.addEventListener("click", function () {
     if (recorder) {
