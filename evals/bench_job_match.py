@@ -35,6 +35,8 @@ LABELLED: list[tuple[str, str | None]] = [
      "retry-backoff-strategy"),
     ("Deep understanding of networking protocols (TCP/IP, HTTP/2, TLS) and proxies such as Envoy.",
      "http2-grpc-multiplexing"),
+    ("Own production incidents end to end and write the post-incident reviews.", "production-incident-as-owner"),
+    ("Experience with event streaming platforms (Kafka, Pulsar) at scale.", "kafka-exactly-once-ordering-replay"),
     ("Fluency in Kubernetes and Terraform.", None),
     ("6+ years building backend services in Go, Java or Rust.", None),
     # tests/data/jobs/ios-engineer.txt
@@ -47,7 +49,7 @@ LABELLED: list[tuple[str, str | None]] = [
     ("Combine or async/await concurrency on iOS.", None),
     ("Apple Human Interface Guidelines.", None),
     # written as a check after a first rule (score >= 8 alone) was chosen on the ones above: it missed 5
-    # of these 6 tested ones, which led to the share condition; so the rule is fitted to all 26 here
+    # of these 6 tested ones, which led to the share condition; so the rule is fitted to all 28 here
     ("Design rate limiting for our public API across regions.", "global-rate-limiter"),
     ("Implement an LRU cache for hot product pages.", "lru-cache-o1"),
     ("Run zero-downtime database schema migrations on large tables.", "zero-downtime-schema-migration"),
