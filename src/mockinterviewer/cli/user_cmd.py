@@ -4,6 +4,8 @@ The password is read without echo from the terminal (asked twice), or as one lin
 stdin is not a terminal (`printf '%s\\n' "$PW" | mockinterviewer user add ada --role candidate`). It
 is hashed with Argon2 at once: never printed, logged nor stored in clear.
 
+`user password NAME` sets a new password and ends every browser login of the account at once.
+
 Exit codes (errors.py): 3 for an unknown user, 5 for a wrong role, a taken name or an unusable password.
 """
 
@@ -66,6 +68,18 @@ def add(
         raise InputError(f"A user named '{name}' already exists.", hint="Choose another name.")
     account = accounts.add_user(name, account_role, read_password())
     console.print(f"Added the {account.role.value} ", rich_safe(account.name), ".", sep="")
+
+
+@user_app.command("password")
+def password(
+    name: Annotated[str, typer.Argument(help="The account's name.")],
+) -> None:
+    """Set a new password (asked twice, or one line from stdin); every browser login of the account ends."""
+    accounts = _accounts()
+    account = accounts.get(name)
+    ended = accounts.set_password(account.name, read_password())
+    logins = f"; {ended} browser login{'s' if ended != 1 else ''} ended" if ended else ""
+    console.print("New password set for ", rich_safe(account.name), logins, ".", sep="")
 
 
 @user_app.command("assign")

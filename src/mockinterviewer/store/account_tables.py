@@ -62,3 +62,30 @@ class TurnCommentRow(Base):
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+
+
+class WebLoginRow(Base):
+    """One browser login: the SHA-256 of the random token its cookie carries (never the token itself).
+
+    Deleting the row (log out, a password change, the account removed) ends that login at once, whatever
+    copies of its cookie exist."""
+
+    __tablename__ = "web_logins"
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+class LoginFailureRow(Base):
+    """Wrong passwords in a row for one key (a user name typed, or a client address), shared by every worker.
+
+    The key is an HMAC of the name or address (see web/security.py): what was typed is never stored."""
+
+    __tablename__ = "login_failures"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    failures: Mapped[int] = mapped_column(Integer)
+    last_failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)

@@ -14,16 +14,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from functools import cache
+from typing import Any, cast
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import aliased
 
 from mockinterviewer.errors import InputError, NotFoundError
 from mockinterviewer.safe_text import strip_controls
-from mockinterviewer.store.account_tables import AssignmentRow, UserRow
+from mockinterviewer.store.account_tables import AssignmentRow, UserRow, WebLoginRow
 from mockinterviewer.store.store import SessionSummary, Store
 from mockinterviewer.store.tables import SessionRow
 from mockinterviewer.transcript import utcnow
@@ -98,7 +99,7 @@ def aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
-def _account(row: UserRow) -> Account:
+def account_from_row(row: UserRow) -> Account:
     return Account(id=row.id, name=row.name, role=Role(row.role), created_at=aware(row.created_at))
 
 
@@ -123,12 +124,12 @@ class Accounts:
                 orm.add(row)
         except IntegrityError:
             raise InputError(f"A user named '{name}' already exists.", hint="Choose another name.") from None
-        return _account(row)
+        return account_from_row(row)
 
     def find(self, name: str) -> Account | None:
         with self.store._tx() as orm:
             row = orm.scalar(select(UserRow).where(UserRow.name == normal_name(name)))
-            return _account(row) if row is not None else None
+            return account_from_row(row) if row is not None else None
 
     def get(self, name: str, role: Role | None = None) -> Account:
         """The account `name`; with `role`, it must have that role (else one clear error)."""
@@ -153,15 +154,19 @@ class Accounts:
                 return None
             if _hasher.check_needs_rehash(stored):  # parameters raised since it was hashed
                 row.password_hash = _hasher.hash(password)
-            return _account(row)
+            return account_from_row(row)
 
-    def set_password(self, name: str, password: str) -> None:
+    def set_password(self, name: str, password: str) -> int:
+        """Give `name` a new password and end every browser login of the account (their cookies open nothing
+        any more); the number of logins ended."""
         hashed = hash_password(password)
         with self.store._tx() as orm:
             row = orm.scalar(select(UserRow).where(UserRow.name == normal_name(name)))
             if row is None:
                 raise _unknown_user(name)
             row.password_hash = hashed
+            ended = cast(CursorResult[Any], orm.execute(delete(WebLoginRow).where(WebLoginRow.user_id == row.id)))
+            return ended.rowcount
 
     def list_users(self) -> list[AccountListing]:
         with self.store._tx() as orm:
@@ -177,7 +182,7 @@ class Accounts:
         for coach_name, candidate_name in pairs:
             links.setdefault(coach_name, []).append(candidate_name)
             links.setdefault(candidate_name, []).append(coach_name)
-        return [AccountListing(_account(u), sorted(links.get(u.name, []))) for u in users]
+        return [AccountListing(account_from_row(u), sorted(links.get(u.name, []))) for u in users]
 
     # assignments ---------------------------------------------------------------------------------
 

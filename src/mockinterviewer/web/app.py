@@ -13,7 +13,7 @@ import logging
 import math
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from importlib.resources import files
 from pathlib import Path
 from typing import Any
@@ -32,18 +32,23 @@ from mockinterviewer.errors import InputError, NotFoundError
 from mockinterviewer.safe_text import strip_controls
 from mockinterviewer.service import Interviews
 from mockinterviewer.store.accounts import MAX_NAME, MAX_PASSWORD, Account, Accounts, Role, aware, normal_name
+from mockinterviewer.store.login_limits import LoginAttempts
+from mockinterviewer.store.logins import Logins
 from mockinterviewer.store.review import CommentThread, Override, QuestionTotal, Reviews
 from mockinterviewer.transcript import QuestionGrade, Speaker
+from mockinterviewer.web.audio import add_audio_routes
+from mockinterviewer.web.exports import add_export_routes
 from mockinterviewer.web.highlight import pieces
 from mockinterviewer.web.interview_pages import add_interview_routes
 from mockinterviewer.web.progress_pages import add_progress_routes
-from mockinterviewer.web.security import LoginLimiter, csrf_ok, csrf_token, load_secret
+from mockinterviewer.web.security import LoginLimiter, csrf_ok, csrf_token, load_secret, login_keys
 from mockinterviewer.web.sessions_list import add_sessions_list_routes
 
 log = logging.getLogger(__name__)
 
 SESSION_COOKIE = "mockinterviewer_session"
 SESSION_MAX_AGE = 12 * 3600
+LOGIN_KEY = "login"  # the session cookie's login token (see store/logins.py)
 SECURE_COOKIE_ENV = "MOCKINTERVIEWER_WEB_SECURE_COOKIE"  # "1": set by `serve --secure-cookie` for its workers
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
@@ -87,24 +92,26 @@ def _score(value: float) -> str:
 
 @dataclass
 class Web:
-    """What the routes share: the library objects, the templates and the login limiter."""
+    """What the routes share: the library objects, the templates, the server-side logins and the login limit."""
 
     interviews: Interviews
     accounts: Accounts
     reviews: Reviews
     templates: Jinja2Templates
     limiter: LoginLimiter
+    attempts: LoginAttempts
+    logins: Logins
+    secret: str
 
     def viewer(self, request: Request) -> Account | None:
-        """The logged-in account, checked against the database on every request (a deleted account or a
-        changed role ends the session)."""
-        name, account_id = request.session.get("user"), request.session.get("uid")
-        if not isinstance(name, str) or not isinstance(account_id, int):
+        """The logged-in account: the cookie's login token looked up in the database on every request (a
+        logout, a password change or a removed account ends it, whatever copies of the cookie exist)."""
+        token = request.session.get(LOGIN_KEY)
+        if not isinstance(token, str):
             return None
-        account = self.accounts.find(name)
-        if account is None or account.id != account_id or account.role.value != request.session.get("role"):
+        account = self.logins.account(token, self.limiter.clock())
+        if account is None:
             request.session.clear()
-            return None
         return account
 
     def page(self, request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
@@ -141,10 +148,13 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
     interviews = Interviews(settings, notice=log.warning)
     store = interviews.store
     accounts = Accounts(store)
-    web = Web(interviews, accounts, Reviews(store, accounts), _templates(), limiter or LoginLimiter())
+    limiter = limiter or LoginLimiter()
+    secret = load_secret(Path(settings.home))
+    web = Web(interviews, accounts, Reviews(store, accounts), _templates(), limiter, limiter.attempts(store),
+              Logins(store, lifetime=timedelta(seconds=SESSION_MAX_AGE)), secret)
 
     app = FastAPI(title="mockinterviewer", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(SessionMiddleware, secret_key=load_secret(Path(settings.home)), session_cookie=SESSION_COOKIE,
+    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure_cookie)
     app.add_middleware(_SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(files("mockinterviewer.web") / "static")), name="static")
@@ -182,20 +192,19 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
             return refused(request, None)
         name = normal_name(form.get("name", ""))[:MAX_NAME]
         password = form.get("password", "")[:MAX_PASSWORD + 1]
-        wait = web.limiter.retry_after(name)
-        if wait > 0:
-            minutes = max(1, math.ceil(wait / 60))
-            return web.page(request, "login.html", {
-                "name": name, "error": f"Too many wrong passwords for this name. Try again in {minutes} minute"
-                                       f"{'s' if minutes > 1 else ''}."}, 429)
+        keys = login_keys(web.secret, name, request.client.host if request.client else "")
+        now = web.limiter.clock()
+        until = await run_in_threadpool(web.attempts.begin, keys, now)  # counted before the password is checked
+        if until is not None:
+            return _too_many_tries(web, request, name, until, now)
         account = await run_in_threadpool(web.accounts.authenticate, name, password) if name and password else None
         if account is None:
-            web.limiter.failed(name)
             log.info("failed login for a user name")  # neither the name typed nor the password
             return web.page(request, "login.html", {"name": name, "error": "Wrong name or password."}, 401)
-        web.limiter.succeeded(name)
+        await run_in_threadpool(web.attempts.succeeded, keys)
+        token = await run_in_threadpool(web.logins.start, account, now)
         request.session.clear()  # a fresh session (and CSRF token) for the account
-        request.session.update({"user": account.name, "uid": account.id, "role": account.role.value})
+        request.session[LOGIN_KEY] = token
         return RedirectResponse("/sessions", status_code=303)
 
     @app.post("/logout")
@@ -203,6 +212,9 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
         form = await _form(request)
         if not csrf_ok(request.session, form.get("csrf")):
             return refused(request, web.viewer(request))
+        token = request.session.get(LOGIN_KEY)
+        if isinstance(token, str):
+            await run_in_threadpool(web.logins.end, token)  # a copy of this cookie opens nothing any more
         request.session.clear()
         return to_login()
 
@@ -279,6 +291,8 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
 
     add_sessions_list_routes(app, web)
     add_interview_routes(app, web, not_found=not_found, refused=refused)
+    add_audio_routes(app, web, not_found=not_found)
+    add_export_routes(app, web, not_found=not_found)
     add_progress_routes(app, web, not_found=not_found)
 
     @app.exception_handler(404)
@@ -286,6 +300,17 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
         return not_found(request, None)
 
     return app
+
+
+def _too_many_tries(web: Web, request: Request, name: str, until: datetime, now: datetime) -> Response:
+    """The login page saying when to try again (429, with Retry-After)."""
+    seconds = max(1, math.ceil((until - now).total_seconds()))
+    minutes = max(1, math.ceil(seconds / 60))
+    error = (f"Too many wrong passwords for this name or from this address. Try again in {minutes} minute"
+             f"{'s' if minutes > 1 else ''} (after {aware(until).strftime('%H:%M')} UTC).")
+    response = web.page(request, "login.html", {"name": name, "error": error}, 429)
+    response.headers["retry-after"] = str(seconds)
+    return response
 
 
 @dataclass

@@ -1,4 +1,5 @@
-"""What keeps the web app's sessions safe: the cookie-signing secret, CSRF tokens and the login limiter.
+"""What keeps the web app's sessions safe: the cookie-signing secret, CSRF tokens and the login limit's policy
+and keys (the counting itself is in the database: `store/login_limits.py`).
 
 The secret is made once (`secrets.token_urlsafe`) and kept owner-only (0600) in the data directory,
 so every `serve` worker and every restart signs and reads the same cookies. It is created with an
@@ -7,17 +8,19 @@ atomic link, so two workers starting at once agree on one secret.
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import os
 import secrets
-import threading
-import time
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 
 from mockinterviewer.safe_files import private_dir, private_file
+from mockinterviewer.store import Store
+from mockinterviewer.store.login_limits import LoginAttempts, LoginKeys
+from mockinterviewer.transcript import utcnow
 
 SECRET_FILE = "web-secret"
 CSRF_KEY = "csrf"
@@ -62,42 +65,29 @@ def csrf_ok(session: dict[str, object], sent: str | None) -> bool:
     return isinstance(token, str) and bool(token) and isinstance(sent, str) and hmac.compare_digest(token, sent)
 
 
+def login_keys(secret: str, name: str, address: str) -> LoginKeys:
+    """The keys the login limit counts for a try: HMACs of the name typed and of the client address, so the
+    database never holds what was typed in the name field (a password typed there by mistake included)."""
+
+    def key(kind: str, value: str) -> str:
+        return hmac.new(secret.encode(), f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()
+
+    return LoginKeys(account=key("name", name), address=key("address", address))
+
+
 @dataclass
-class _Record:
-    failures: int = 0
-    blocked_until: float = 0.0
-
-
 class LoginLimiter:
-    """Wrong passwords in a row per user name: after `limit` of them, that name is blocked for `block`
-    seconds (no password is even checked then), and each further failure blocks it again.
+    """The login limit's policy: after `limit` wrong passwords in a row for a name (`address_limit` from one
+    client address), further tries are refused for `block` seconds. The counts live in the database
+    (`LoginAttempts`), so every worker and every server process shares them; `clock` tells the time."""
 
-    Kept in the memory of one process: with N workers a name gets at most N * `limit` tries per block.
-    Names that exist and names that do not are counted alike, so the limiter does not tell them apart.
-    """
+    limit: int = 10
+    address_limit: int = 50
+    block: float = 300.0
+    forget: float = 86_400.0  # a day without a wrong password starts a key from zero
+    clock: Callable[[], datetime] = utcnow
 
-    def __init__(self, *, limit: int = 10, block: float = 300.0, capacity: int = 10_000,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.limit, self.block, self.capacity, self.clock = limit, block, capacity, clock
-        self._records: OrderedDict[str, _Record] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def retry_after(self, name: str) -> float:
-        """Seconds until `name` may try again (0: it may try now)."""
-        with self._lock:
-            record = self._records.get(name)
-            return max(0.0, record.blocked_until - self.clock()) if record is not None else 0.0
-
-    def failed(self, name: str) -> None:
-        with self._lock:
-            record = self._records.pop(name, None) or _Record()
-            record.failures += 1
-            if record.failures >= self.limit:
-                record.blocked_until = self.clock() + self.block
-            self._records[name] = record  # the newest at the end
-            while len(self._records) > self.capacity:
-                self._records.popitem(last=False)
-
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._records.pop(name, None)
+    def attempts(self, store: Store) -> LoginAttempts:
+        return LoginAttempts(store, limit=self.limit, address_limit=self.address_limit,
+                             block=timedelta(seconds=self.block),
+                             forget=timedelta(seconds=self.forget))
