@@ -34,6 +34,9 @@ EXPECTED = {
     "caps-sections.txt": (
         "Initech", "Software Developer", "senior",
         ["Screening Interview", "Pair Programming", "Systems Interview"], [2, 2, 2]),
+    "interview-dashes.txt": (
+        "Stripe-like Payments", "Backend Engineer (L4)", "senior",
+        ["Phone Screen", "Bug Squash", "Integration", "Behavioral"], [2, 1, 1, 2]),
     "listing-layout.txt": (
         "Umbrella", "Staff Data Engineer", "staff",
         ["Recruiter Call", "Technical Screen", "Onsite - Technical and Leadership"], [0, 0, 3]),
@@ -99,6 +102,7 @@ def test_what_cannot_be_placed_is_listed_with_its_line() -> None:
     assert unplaced[40].text.endswith("process and a thread?") and "not a round" in unplaced[40].reason
     assert [u.line for u in _parse("round-lines.txt").unplaced] == [24]
     assert [u.line for u in _parse("caps-sections.txt").unplaced] == [20, 21]
+    assert [(u.line, u.text) for u in _parse("interview-dashes.txt").unplaced] == [(23, "* Interviews are on Zoom.")]
 
 
 def test_a_guide_written_another_way_is_read_too() -> None:

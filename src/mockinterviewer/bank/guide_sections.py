@@ -47,7 +47,10 @@ _ASKING_OPENERS = (
     "design", "implement", "write", "build", "given", "compare", "contrast", "find", "create", "model", "estimate",
     "discuss", "share", "give", "suppose", "imagine", "assume", "list", "define", "propose", "outline", "sketch",
     "solve", "reverse", "merge", "return", "determine", "count", "detect", "calculate", "code", "architect",
-    "debug", "optimize", "optimise", "scale", "convert", "parse", "validate", "sort", "search", "check", "design,",
+    "debug", "optimize", "optimise", "scale", "convert", "parse", "validate", "sort", "search", "check", "fix",
+    "call", "refactor", "extend", "add", "handle", "identify", "analyze", "analyse", "plan", "draw", "diagram",
+    "troubleshoot", "investigate", "query", "transform", "serialize", "simulate", "schedule", "partition", "shard",
+    "prove", "evaluate", "critique", "improve", "predict", "trace",
 )
 _BEHAVIORAL_FORM = re.compile(
     r"\b(tell me about a time|describe a (?:time|situation|project)|give an example of a time|a time (?:when|you)|"
@@ -173,6 +176,10 @@ def _heading_at(lines: list[str], i: int) -> tuple[int, str] | None:
         letters = [c for c in line if c.isalpha()]
         if len(letters) >= 4 and all(c.isupper() for c in letters):
             return 2, line.strip()
+    before = lines[i - 1].strip() if i > 0 else ""
+    if (not before and nxt and len(line.split()) <= 5 and line[0].isupper() and line[-1] not in ".?!:,;)"
+            and not _LIST_ITEM.match(line) and not _Q_PREFIX.match(line) and question_text(line) is None):
+        return 3, line  # a bare title ("Logistics", "Team match") over its own lines
     return None
 
 
