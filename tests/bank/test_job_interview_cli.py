@@ -148,3 +148,13 @@ def test_text_from_the_job_is_escaped_in_the_html_report(tmp_path: Path, capsys:
     assert "&lt;/script&gt; Engineer" in html and "&lt;b&gt;Red" in html and "&lt;img src=x" in html
     code, md, _ = cli(capsys, "report", _session_id(out), "--format", "md")
     assert "<script>" not in md and "](http://evil.example)" not in md
+
+
+def test_a_resume_with_no_behavioral_round_says_it_is_not_used(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    answers = write_answers(tmp_path / "a.yaml", ["/skip", "no questions"])
+    code, out, _ = cli(capsys, "interview", "--round", "recruiter-screen", "--questions", "1", "--resume", str(RESUME),
+                       "--answers", str(answers), "--seed", "1")
+    assert code == 0
+    assert "No behavioral or hiring-manager round in this session, so the résumé is not used." in " ".join(out.split())
+    assert "Your résumé says" not in out
