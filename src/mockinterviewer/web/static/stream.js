@@ -57,7 +57,7 @@
 
   function turn(speaker, kind) {
     var article = document.createElement("article");
-    article.className = "turn " + speaker + " streaming";
+    article.className = "turn " + speaker + (speaker === "interviewer" ? " streaming" : "");
     var header = document.createElement("header");
     var who = document.createElement("span");
     who.className = "speaker";
