@@ -163,3 +163,34 @@ def test_behind_https_the_cookie_is_secure(site: Site) -> None:
 
     client = TestClient(create_app(load_settings(), secure_cookie=True), base_url="https://testserver")
     assert "secure" in client.get("/login").headers["set-cookie"].lower()
+
+
+def test_a_candidate_asking_for_another_candidates_override_gets_404(site: Site) -> None:
+    ada = logged_in(site, "ada")
+    token = csrf_of(ada, "/sessions")
+    for session_id in ("bbbb2222", "bbbb"):
+        response = ada.post(f"/sessions/{session_id}/overrides", data={
+            "csrf": token, "question_id": "q1", "criterion_id": "depth", "score": "4", "reason": "mine"},
+            follow_redirects=False)
+        assert response.status_code == 404 and "bob" not in response.text
+    dave = site.accounts.get("dave")
+    assert not site.client.app.state.web.reviews.override_history(dave, "bbbb2222")
+
+
+@pytest.mark.parametrize("payload", ["<script>alert(1)</script>", "[bold red]rich[/] **md** <b>x</b>"])
+def test_a_payload_in_an_override_reason_or_a_candidate_name_is_shown_as_text(site: Site, payload: str) -> None:
+    import html
+
+    name = f"eve {payload}"
+    site.accounts.add_user(name, "candidate", PASSWORD)
+    site.accounts.assign("carol", name)
+    add_session(site.store, "eeee5555", name)
+    carol = logged_in(site, "carol")
+    saved = carol.post("/sessions/eeee5555/overrides", data={
+        "csrf": csrf_of(carol, "/sessions/eeee5555"), "question_id": "q1", "criterion_id": "depth", "score": "3",
+        "reason": f"Reason {payload}"})
+    assert saved.status_code == 200 and "Override saved." in saved.text
+    for page in (carol.get("/sessions/eeee5555").text, carol.get("/sessions").text):
+        assert payload not in page and html.escape(payload) in page
+        assert "<script" not in page and "<b>x" not in page
+    assert f"Reason {html.escape(payload)}" in carol.get("/sessions/eeee5555").text

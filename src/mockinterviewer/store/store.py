@@ -104,7 +104,8 @@ class Store:
         try:
             if url.startswith("sqlite"):
                 self._private_sqlite(url)
-            self.engine: Engine = create_engine(url, future=True)
+            # hide_parameters: SQL logs never show values (a password typed into the name field, answers)
+            self.engine: Engine = create_engine(url, future=True, hide_parameters=True)
             if url.startswith("sqlite"):
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             self.locks = Locks(self.engine, self.data_dir)
