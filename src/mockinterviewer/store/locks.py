@@ -129,8 +129,14 @@ class Locks:
                     .all()
                 )
             return {keys[k] for k in rows if k in keys}
+        try:  # one listing rather than a look-up per name: most sessions never had a lock file
+            present = set(os.listdir(self.folder))
+        except FileNotFoundError:
+            return set()
         found = set()
         for name in names:
+            if _file_name(name) not in present:
+                continue
             fd = self._open(name, create=False)
             if fd is None:
                 continue

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, true
 
 from mockinterviewer.store.store import SessionSummary, Store
 from mockinterviewer.store.tables import SessionRoundRow, SessionRow, TurnRow
@@ -88,17 +88,17 @@ class SessionSearch:
             query = query.where(SessionRow.status == stored)
         return query
 
-    def _running_filter(self, query: Select[Any], wanted: SessionFilter,
-                        candidates: Collection[str] | None) -> Select[Any]:
-        """For the statuses in progress and interrupted: keep the sessions a live process runs, or those none does."""
+    def _running(self, wanted: SessionFilter, candidates: Collection[str] | None) -> Any:
+        """For the statuses in progress and interrupted, the condition keeping the sessions a live process runs,
+        or those none does (None for the other statuses)."""
         if wanted.status not in (SessionStatus.IN_PROGRESS.value, INTERRUPTED):
-            return query
+            return None
         with self.store._tx() as orm:
             ids = list(orm.scalars(self._where(select(SessionRow.id), wanted, candidates)).all())
         running = sorted(self.store.running_sessions(ids))
         if wanted.status == INTERRUPTED:
-            return query.where(SessionRow.id.not_in(running)) if running else query
-        return query.where(SessionRow.id.in_(running))
+            return SessionRow.id.not_in(running) if running else true()
+        return SessionRow.id.in_(running)
 
     def page(self, wanted: SessionFilter, *, candidates: Collection[str] | None = None, page: int = 1,
              size: int = 25) -> SessionPage:
@@ -106,24 +106,29 @@ class SessionSearch:
         among those of `candidates` (None: everyone's)."""
         if candidates is not None and not candidates:
             return SessionPage([], 0, 1, 1)
-        count = self._running_filter(self._where(select(func.count()).select_from(SessionRow), wanted, candidates),
-                                     wanted, candidates)
-        rows_query = self._running_filter(self._where(select(SessionRow), wanted, candidates), wanted, candidates)
+        running = self._running(wanted, candidates)
+        count = self._where(select(func.count()).select_from(SessionRow), wanted, candidates)
+        # the page's ids first (an index alone can answer it), then only those rows: an offset deep in the
+        # list then skips index entries, not whole rows
+        page_ids = self._where(select(SessionRow.id), wanted, candidates)
+        if running is not None:
+            count, page_ids = count.where(running), page_ids.where(running)
         with self.store._tx() as orm:
             total = orm.scalar(count) or 0
             pages = max(1, math.ceil(total / size))
             page = min(max(1, page), pages)
-            rows = orm.scalars(rows_query.order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
-                               .limit(size).offset((page - 1) * size)).all()
-            ids = [r.id for r in rows]
+            ids = list(orm.scalars(page_ids.order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
+                                   .limit(size).offset((page - 1) * size)).all())
+            by_id = {r.id: r for r in orm.scalars(select(SessionRow).where(SessionRow.id.in_(ids))).all()}
+            rows = [by_id[i] for i in ids if i in by_id]
             counted = orm.execute(select(TurnRow.session_id, func.count()).where(TurnRow.session_id.in_(ids))
                                   .group_by(TurnRow.session_id)).all() if ids else []
             turns: dict[str, int] = {sid: n for sid, n in counted}
         in_progress = [r.id for r in rows if r.status == SessionStatus.IN_PROGRESS.value]
-        running = self.store.running_sessions(in_progress)
+        live = self.store.running_sessions(in_progress)
         listed = [ListedSession(SessionSummary(
             id=r.id, candidate=r.candidate, loop_id=r.loop_id,
             rounds=[p["round_id"] for p in r.plan.get("rounds", [])], status=SessionStatus(r.status),
-            turns=turns.get(r.id, 0), created_at=r.created_at, updated_at=r.updated_at, running=r.id in running),
+            turns=turns.get(r.id, 0), created_at=r.created_at, updated_at=r.updated_at, running=r.id in live),
             r.score) for r in rows]
         return SessionPage(listed, total, page, pages)

@@ -18,6 +18,7 @@ class SessionRow(Base):
     __table_args__ = (  # the sessions list: newest first, for everyone or for some candidates (migration 0003)
         Index("ix_sessions_created_at_id", "created_at", "id"),
         Index("ix_sessions_candidate_created_at_id", "candidate", "created_at", "id"),
+        Index("ix_sessions_candidate_status_created_at_id", "candidate", "status", "created_at", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)

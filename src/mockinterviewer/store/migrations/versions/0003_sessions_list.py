@@ -1,5 +1,5 @@
 """The sessions list filtered and paged in SQL: each session's score as a column, the rounds its plan
-holds as rows, and the indexes its queries use (newest first, for all or for some candidates).
+holds as rows, and the indexes its queries use (newest first, for all or for some candidates, by status).
 
 Revision ID: 0003
 Revises: 0002
@@ -24,6 +24,8 @@ def upgrade() -> None:
     op.add_column("sessions", sa.Column("score", sa.Float(), nullable=True))
     op.create_index("ix_sessions_created_at_id", "sessions", ["created_at", "id"])
     op.create_index("ix_sessions_candidate_created_at_id", "sessions", ["candidate", "created_at", "id"])
+    op.create_index("ix_sessions_candidate_status_created_at_id", "sessions",
+                    ["candidate", "status", "created_at", "id"])
     op.create_table(
         "session_rounds",
         sa.Column("session_id", sa.String(32), sa.ForeignKey("sessions.id", ondelete="CASCADE"), primary_key=True),
@@ -68,6 +70,7 @@ def _fill(connection: sa.Connection) -> None:
 
 def downgrade() -> None:
     op.drop_table("session_rounds")
+    op.drop_index("ix_sessions_candidate_status_created_at_id", "sessions")
     op.drop_index("ix_sessions_candidate_created_at_id", "sessions")
     op.drop_index("ix_sessions_created_at_id", "sessions")
     op.drop_column("sessions", "score")
