@@ -72,7 +72,9 @@ def line_chart(series: Series, timeline: list[str], *, width: int = 560, height:
             point = points_by_session.get(session_id)
             if point is None:
                 continue
-            text = ET.SubElement(svg, "text", {"x": _num(x(point)), "y": _num(height - 8), "text-anchor": "middle",
+            at = x(point)  # a date at either end is kept inside the chart
+            anchor = "start" if at - left < 32 else "end" if left + plot_w - at < 32 else "middle"
+            text = ET.SubElement(svg, "text", {"x": _num(at), "y": _num(height - 8), "text-anchor": anchor,
                                                "font-size": "11", "fill": MUTED})
             text.text = _day(point.at)
     if len(series.points) > 1:
