@@ -65,36 +65,50 @@ def transcribe_file(
 
 
 class EarlyTranscription:
-    """Starts transcribing at the candidate's first pause, while the thinking time runs out.
+    """Starts transcribing at the candidate's pauses, while the thinking time runs out.
 
     `on_pause(samples)` (from `mic.record_answer`) starts a background transcription of the answer
-    as it would be if it ended there; `result(samples)` returns it when the answer did end there,
-    and otherwise transcribes the final take. One background job at a time.
+    as it would be if it ended there; a pause that comes while one is running waits for it (only
+    the latest such pause is kept), so the pause that turns out to be the end of the answer is
+    transcribed as soon as the model is free, even with a slow model. `result(samples)` returns that
+    transcription when the answer did end there, and otherwise transcribes the final take. One
+    background job at a time.
     """
 
     def __init__(self, vocabulary: str, *, transcriber: Transcriber, settings: VoiceSettings) -> None:
         self.vocabulary = vocabulary
         self.transcriber = transcriber
         self.settings = settings
+        self._lock = threading.Lock()
         self._thread: threading.Thread | None = None
-        self._samples: np.ndarray | None = None
+        self._samples: np.ndarray | None = None  # the take being (or last) transcribed
         self._heard: Heard | None = None
+        self._waiting: np.ndarray | None = None  # the latest pause that came while a job was running
         self.used = False
 
     def on_pause(self, samples: np.ndarray) -> None:
-        if self._thread is not None and self._thread.is_alive():
-            return
-        self._samples, self._heard = samples, None
-        # Not a daemon: exiting while CTranslate2 is running would abort the process.
-        self._thread = threading.Thread(target=self._run, args=(samples,), name="early-stt", daemon=False)
-        self._thread.start()
+        with self._lock:
+            if self._thread is not None and self._thread.is_alive():
+                self._waiting = samples
+                return
+            self._samples, self._heard, self._waiting = samples, None, None
+            # Not a daemon: exiting while CTranslate2 is running would abort the process.
+            self._thread = threading.Thread(target=self._run, args=(samples,), name="early-stt", daemon=False)
+            self._thread.start()
 
     def _run(self, samples: np.ndarray) -> None:
-        try:
-            self._heard = transcribe_samples(samples, self.vocabulary, transcriber=self.transcriber,
-                                             settings=self.settings)
-        except Exception:  # the final transcription reports the error properly
-            self._heard = None
+        while True:
+            try:
+                heard: Heard | None = transcribe_samples(samples, self.vocabulary, transcriber=self.transcriber,
+                                                         settings=self.settings)
+            except Exception:  # the final transcription reports the error properly
+                heard = None
+            with self._lock:
+                self._heard = heard
+                if self._waiting is None:
+                    return
+                samples, self._waiting = self._waiting, None
+                self._samples, self._heard = samples, None
 
     def result(self, samples: np.ndarray) -> Heard:
         if self._thread is not None:
