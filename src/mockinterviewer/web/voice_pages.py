@@ -3,7 +3,7 @@
 The page records the candidate's answer (MediaRecorder, WebM/Opus) and posts it with the CSRF token to
 `/interviews/{id}/voice`. It is decoded (PyAV) and transcribed by the same local faster-whisper path as a
 terminal voice answer, primed with the question's vocabulary (`speech.pipeline.transcribe_samples`); the
-answer's audio (compressed as the terminal does) and its delivery figures wait in an owner-only folder of
+answer's audio (compressed as the terminal does, right after) and its delivery figures wait in an owner-only folder of
 the data directory under a random token, and the transcript goes back to the page for correction. Send
 posts the corrected text with the token to `/interviews/{id}/voice-answer`, which commits it as the turn
 with its audio and delivery figures, exactly like a terminal voice answer. A token that is gone (older
@@ -12,15 +12,18 @@ than a day, or already used) still commits the text, as typed. Uploads are limit
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import re
 import secrets
-import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
@@ -33,7 +36,7 @@ from mockinterviewer.interview.state import Step, replay
 from mockinterviewer.safe_files import private_dir, write_output
 from mockinterviewer.service import Interviews
 from mockinterviewer.speech.audio import SAMPLE_RATE, decode_bytes, encode
-from mockinterviewer.speech.pipeline import Heard, transcribe_samples
+from mockinterviewer.speech.pipeline import transcribe_samples
 from mockinterviewer.speech.settings import VoiceSettings, load_voice_settings
 from mockinterviewer.speech.stt import Transcriber
 from mockinterviewer.transcript import SessionStatus
@@ -42,6 +45,8 @@ from mockinterviewer.web.channel import BrowserChannel
 
 if TYPE_CHECKING:
     from mockinterviewer.web.app import Web
+
+log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # ten minutes of speech at the page's 32 kbit/s is about 2.4 MB
 PENDING_FOLDER = "browser-voice"
@@ -67,14 +72,21 @@ class Transcribed:
 
 
 class BrowserVoice:
-    """The speech model of this process (loaded on first use, one transcription at a time on the shared
-    CPU) and the recordings waiting for their answer, in `folder`."""
+    """The speech model of this process (loaded on first use) and the recordings waiting for their answer,
+    in `folder`. Transcriptions run one at a time on one thread of their own: CTranslate2 keeps a pool of
+    worker threads per calling thread, and calls from the web server's changing worker threads measured
+    several times slower (evals/bench_browser_voice.py)."""
 
     def __init__(self, voice: VoiceSettings, folder: Path) -> None:
         self.voice = voice
         self.folder = folder
         self._transcriber: Transcriber | None = None
-        self._lock = threading.Lock()
+        self._worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="browser-stt")
+
+    async def transcribe_later(self, session_id: str, candidate: str, vocabulary: str, data: bytes) -> Transcribed:
+        """`transcribe` on the speech thread, awaited."""
+        return await asyncio.wrap_future(self._worker.submit(self.transcribe, session_id, candidate, vocabulary,
+                                                             data))
 
     def transcribe(self, session_id: str, candidate: str, vocabulary: str, data: bytes) -> Transcribed:
         """Decode, transcribe and keep `data`; SpeechError when it is not audio or holds no words."""
@@ -86,26 +98,31 @@ class BrowserVoice:
         seconds = samples.size / SAMPLE_RATE
         if seconds < 0.2:
             raise SpeechError("The recording is empty.", hint=RECORD_AGAIN)
-        with self._lock:
-            if self._transcriber is None:
-                self._transcriber = Transcriber(self.voice)
-            heard = transcribe_samples(samples, vocabulary, transcriber=self._transcriber, settings=self.voice)
+        if self._transcriber is None:
+            self._transcriber = Transcriber(self.voice)
+        heard = transcribe_samples(samples, vocabulary, transcriber=self._transcriber, settings=self.voice)
         if not heard.text.strip():
             raise SpeechError("I heard sound but could not make out any words.",
                               hint="Record again closer to the microphone, or type your answer.")
-        audio = encode(samples, self.voice.audio_format)
         token = secrets.token_urlsafe(24)
-        self._keep(token, session_id, candidate, heard, audio, seconds)
-        return Transcribed(token, heard.text, seconds, heard.transcript.stt_ms, self.voice.stt_model)
-
-    def _keep(self, token: str, session_id: str, candidate: str, heard: Heard, audio: bytes, seconds: float) -> None:
         private_dir(self.folder)
         self._forget_old()
         meta = {"session_id": session_id, "candidate": candidate, "format": self.voice.audio_format,
                 "transcript": heard.text, "delivery": heard.delivery, "stt_ms": heard.transcript.stt_ms,
                 "stt_model": self.voice.stt_model, "recorded_seconds": round(seconds, 2)}
-        write_output(self.folder / f"{token}.audio", audio)
         write_output(self.folder / f"{token}.json", json.dumps(meta).encode())
+        # compressed after the transcript has gone back to the page, on the same thread (see `reply`)
+        self._worker.submit(self._keep_audio, token, samples)
+        return Transcribed(token, heard.text, seconds, heard.transcript.stt_ms, self.voice.stt_model)
+
+    def _keep_audio(self, token: str, samples: np.ndarray) -> None:
+        try:
+            audio = encode(samples, self.voice.audio_format)
+        except Exception as exc:  # the audio is kept beside the answer when it can be; the answer never waits on it
+            log.warning("the recording of a browser answer could not be compressed (%s: %s); the answer is kept "
+                        "without its audio", type(exc).__name__, exc)
+            return
+        write_output(self.folder / f"{token}.audio", audio)
 
     def _forget_old(self) -> None:
         cutoff = time.time() - PENDING_SECONDS
@@ -118,12 +135,13 @@ class BrowserVoice:
         belongs to another session."""
         if not TOKEN.match(token):
             return None
+        self._worker.submit(time.time).result()  # the recordings sent before are compressed and kept by now
         meta_path, audio_path = self.folder / f"{token}.json", self.folder / f"{token}.audio"
         try:
             meta = json.loads(meta_path.read_text())
-            audio = audio_path.read_bytes()
         except (OSError, ValueError):
             return None
+        audio = audio_path.read_bytes() if audio_path.is_file() else None
         if meta.get("session_id") != session_id or meta.get("candidate") != candidate:
             return None
         meta_path.unlink(missing_ok=True)
@@ -135,7 +153,7 @@ class BrowserVoice:
             seconds=float(delivery.get("talk_seconds") or meta.get("recorded_seconds") or 0.0),
             source="voice",
             audio=audio,
-            audio_format=str(meta.get("format", "ogg")),
+            audio_format=str(meta.get("format", "ogg")) if audio is not None else None,
             meta={"delivery": delivery, "stt_ms": meta.get("stt_ms"), "stt_model": meta.get("stt_model"),
                   "stt_early": False, "transcript": said, "corrected": text.strip() != said.strip(),
                   "recorded_seconds": meta.get("recorded_seconds"), "truncated": False, "recorded_in": "browser"},
@@ -184,8 +202,7 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
             return _error(413, "The recording is too large. Record a shorter answer, or type it.")
         try:
             vocabulary = await run_in_threadpool(_vocabulary, interviews, posted.session_id)
-            heard = await run_in_threadpool(voice.transcribe, posted.session_id, posted.viewer.name, vocabulary,
-                                            data)
+            heard = await voice.transcribe_later(posted.session_id, posted.viewer.name, vocabulary, data)
         except (InputError, SpeechError) as exc:
             return _error(400, exc.message + (f" {exc.hint}" if exc.hint else ""))
         return JSONResponse(heard.as_json())
@@ -201,7 +218,7 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
         if not text.strip():
             request.session["flash"] = "Type an answer first (or Skip)."
             return back
-        spoken = voice.reply(posted.field("voice"), full_id, posted.viewer.name, text)
+        spoken = await run_in_threadpool(voice.reply, posted.field("voice"), full_id, posted.viewer.name, text)
         reply = spoken or Reply(text=text)
 
         def take() -> list[str]:
