@@ -16,8 +16,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from mockinterviewer.store.accounts import Account, Role, normal_name
-from mockinterviewer.store.progress import RECENT, GradedSession, Progress, graded_session, progress
-from mockinterviewer.store.review import newest
+from mockinterviewer.store.progress import RECENT, Progress, progress
+from mockinterviewer.store.progress_reads import graded_sessions
 from mockinterviewer.web.progress_chart import line_chart
 
 if TYPE_CHECKING:
@@ -33,16 +33,11 @@ def may_follow(web: Web, viewer: Account, candidate: str) -> bool:
     return candidate in web.accounts.candidates_of(viewer)
 
 
-def load_progress(web: Web, viewer: Account, candidate: str) -> Progress:
-    """The candidate's graded sessions with the newest overrides applied, as `store.progress` computes them."""
-    store, bank = web.interviews.store, web.interviews.bank
-    sessions: list[GradedSession] = []
-    for summary in store.list_sessions(candidate):
-        grades = store.load_grades(summary.id)
-        if not grades:
-            continue
-        overrides = newest(web.reviews.override_history(viewer, summary.id))
-        sessions.append(graded_session(summary.id, summary.created_at, grades, overrides))
+def load_progress(web: Web, candidate: str) -> Progress:
+    """The candidate's graded sessions with the newest overrides applied, as `store.progress` computes them
+    (the caller has checked that the viewer may follow the candidate: `may_follow`)."""
+    bank = web.interviews.bank
+    sessions = graded_sessions(web.interviews.store, candidate)
 
     def category_of(question_id: str) -> str | None:
         question = bank.questions.get(question_id)
@@ -73,7 +68,7 @@ def add_progress_routes(app: FastAPI, web: Web, *, not_found: Page) -> None:
         name = normal_name(candidate)
         if not may_follow(web, viewer, name):
             return not_found(request, viewer)
-        found = load_progress(web, viewer, name)
+        found = load_progress(web, name)
         timeline = [s.session_id for s in found.sessions]
         # Markup: the SVG's every text and attribute was escaped by ElementTree (`progress_chart`)
         charts = {c.category: Markup(line_chart(c.overall, timeline)) for c in found.categories}
