@@ -80,3 +80,23 @@ def test_tries_at_once_from_many_threads_check_at_most_the_limit(migrated_store:
     for thread in threads:
         thread.join()
     assert allowed.count(True) == 10 and allowed.count(False) == 30
+
+
+def test_every_process_on_the_database_makes_the_same_opaque_keys(migrated_store: Store) -> None:
+    stores = [Store(migrated_store.url, migrated_store.data_dir) for _ in range(4)]  # four servers' first try
+    start, made = threading.Barrier(len(stores)), []
+
+    def first_keys(store: Store) -> None:
+        start.wait()
+        made.append(LoginAttempts(store).keys("ada", "10.0.0.7"))
+
+    threads = [threading.Thread(target=first_keys, args=(store,)) for store in stores]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(made) == 4 and len(set(made)) == 1
+    keys = made[0]
+    assert keys != LoginAttempts(migrated_store).keys("bob", "10.0.0.7") and "ada" not in keys.account
+    assert LoginAttempts(migrated_store).keys("bob", "10.0.0.7").address == keys.address
+    assert "10.0.0.7" not in keys.address and len(keys.account) == 64

@@ -1,8 +1,8 @@
 """Logins kept on the server and the login limit kept in the database (issue 10, "Security"):
 
 - a copy of the session cookie taken before logging out opens nothing after it, nor after a password change;
-- wrong passwords counted by one app are counted by every other app on the same database (SQLite and the
-  real PostgreSQL), and by the real `serve --workers 2` processes when tries arrive at once.
+- wrong passwords counted by one server are counted by every other server on the same database (SQLite and
+  the real PostgreSQL), and by the real `serve --workers 2` processes when tries arrive at once.
 """
 
 from __future__ import annotations
@@ -98,16 +98,18 @@ def test_password_for_an_unknown_user_is_one_clear_message(capsys: pytest.Captur
 
 def _apps(backend: str, tmp_path: Path, request: pytest.FixtureRequest,
           monkeypatch: pytest.MonkeyPatch) -> tuple[FastAPI, FastAPI]:
-    """Two apps (two workers, or two servers) over one database, with ada's account."""
-    if backend == "postgresql":
-        monkeypatch.setenv("MOCKINTERVIEWER_DATABASE_URL", fresh_url(backend, tmp_path, request))
-    first, second = create_app(load_settings()), create_app(load_settings())
+    """Two servers over one database, each with its own data directory (so its own cookie secret), with ada's
+    account."""
+    monkeypatch.setenv("MOCKINTERVIEWER_DATABASE_URL", fresh_url(backend, tmp_path, request))
+    first = create_app(load_settings())
+    monkeypatch.setenv("MOCKINTERVIEWER_HOME", str(tmp_path / "second-server"))
+    second = create_app(load_settings())
     first.state.web.accounts.add_user("ada", Role.CANDIDATE, PASSWORD)
     return first, second
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
-def test_two_apps_on_one_database_share_the_login_limit(backend: str, tmp_path: Path,
+def test_two_servers_on_one_database_share_the_login_limit(backend: str, tmp_path: Path,
                                                         request: pytest.FixtureRequest,
                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     one, two = (TestClient(app) for app in _apps(backend, tmp_path, request, monkeypatch))

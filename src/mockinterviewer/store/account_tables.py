@@ -89,3 +89,13 @@ class LoginFailureRow(Base):
     failures: Mapped[int] = mapped_column(Integer)
     last_failed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
     blocked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+
+
+class ServerKeyRow(Base):
+    """A random key made once and shared by every server on this database (e.g. the login limit's HMAC key,
+    so that servers with different data directories still count the same name under the same key)."""
+
+    __tablename__ = "server_keys"
+
+    name: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(String(128))

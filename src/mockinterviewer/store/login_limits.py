@@ -1,32 +1,40 @@
 """Wrong passwords counted in the database, so every worker and every server process shares one login limit.
 
-Two keys are counted for each try: the user name typed and the client address (opaque keys made by the
-caller, so what was typed is never stored). A try is reserved *before* the password is checked, in one
-transaction that counts it as a failure on both keys; a right password then clears the name's count and
-gives the address its try back. So however many requests arrive at once, at most `limit` passwords are
-checked for a name (`address_limit` from an address: higher, so that one name mistyped does not lock out
-everyone behind the same address) before it is blocked for `block`; after the block one more try is
-allowed, and a wrong one blocks the key again. A key with no failure for `forget` starts from zero.
+Two keys are counted for each try: the user name typed and the client address, each an HMAC under a key
+made once in the database (`server_keys`), so what was typed is never stored and every server on the
+database, whatever its data directory, counts a name under the same key. A try is reserved *before* the
+password is checked, in one transaction that counts it as a failure on both keys; a right password then
+clears the name's count and gives the address its try back. So however many requests arrive at once, at
+most `limit` passwords are checked for a name (`address_limit` from an address: higher, so that one name
+mistyped does not lock out everyone behind the same address) before it is blocked for `block`; after the
+block one more try is allowed, and a wrong one blocks the key again. A key with no failure for `forget`
+starts from zero.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import DateTime, and_, case, delete, literal, or_, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import IntegrityError
 
-from mockinterviewer.store.account_tables import LoginFailureRow
+from mockinterviewer.store.account_tables import LoginFailureRow, ServerKeyRow
 from mockinterviewer.store.accounts import aware
 from mockinterviewer.store.store import Store
+
+KEY_NAME = "login-limit"
 
 
 @dataclass(frozen=True)
 class LoginKeys:
-    account: str  # the name typed, made opaque (an HMAC) by the caller
-    address: str  # the client address, likewise
+    account: str  # an HMAC of the name typed
+    address: str  # an HMAC of the client address
 
 
 class _Refused(Exception):
@@ -49,6 +57,31 @@ class LoginAttempts:
         if min(limit, address_limit) < 1:
             raise ValueError("a login limit must be at least 1")
         self.store, self.limit, self.address_limit, self.block, self.forget = store, limit, address_limit, block, forget
+        self._key: bytes | None = None
+
+    def keys(self, name: str, address: str) -> LoginKeys:
+        """The keys a try for the name typed from the client address is counted under."""
+        key = self._key = self._key or self._shared_key()
+
+        def opaque(kind: str, value: str) -> str:
+            return hmac.new(key, f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()
+
+        return LoginKeys(account=opaque("name", name), address=opaque("address", address))
+
+    def _shared_key(self) -> bytes:
+        """The HMAC key in `server_keys`, made by whichever server needs it first."""
+        for _attempt in range(2):
+            with self.store._tx() as orm:
+                row = orm.get(ServerKeyRow, KEY_NAME)
+                if row is not None:
+                    return row.value.encode()
+            try:
+                with self.store._tx() as orm:
+                    orm.add(ServerKeyRow(name=KEY_NAME, value=secrets.token_hex(32)))
+            except IntegrityError:  # another server made it at the same moment: read theirs
+                continue
+        with self.store._tx() as orm:
+            return orm.get_one(ServerKeyRow, KEY_NAME).value.encode()
 
     def begin(self, keys: LoginKeys, now: datetime) -> datetime | None:
         """Reserve one try for `keys`: None when the password may be checked (the try counts as a failure

@@ -41,7 +41,7 @@ from mockinterviewer.web.exports import add_export_routes
 from mockinterviewer.web.highlight import pieces
 from mockinterviewer.web.interview_pages import add_interview_routes
 from mockinterviewer.web.progress_pages import add_progress_routes
-from mockinterviewer.web.security import LoginLimiter, csrf_ok, csrf_token, load_secret, login_keys
+from mockinterviewer.web.security import LoginLimiter, csrf_ok, csrf_token, load_secret
 from mockinterviewer.web.sessions_list import add_sessions_list_routes
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,6 @@ class Web:
     limiter: LoginLimiter
     attempts: LoginAttempts
     logins: Logins
-    secret: str
 
     def viewer(self, request: Request) -> Account | None:
         """The logged-in account: the cookie's login token looked up in the database on every request (a
@@ -149,12 +148,11 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
     store = interviews.store
     accounts = Accounts(store)
     limiter = limiter or LoginLimiter()
-    secret = load_secret(Path(settings.home))
     web = Web(interviews, accounts, Reviews(store, accounts), _templates(), limiter, limiter.attempts(store),
-              Logins(store, lifetime=timedelta(seconds=SESSION_MAX_AGE)), secret)
+              Logins(store, lifetime=timedelta(seconds=SESSION_MAX_AGE)))
 
     app = FastAPI(title="mockinterviewer", docs_url=None, redoc_url=None, openapi_url=None)
-    app.add_middleware(SessionMiddleware, secret_key=secret, session_cookie=SESSION_COOKIE,
+    app.add_middleware(SessionMiddleware, secret_key=load_secret(Path(settings.home)), session_cookie=SESSION_COOKIE,
                        max_age=SESSION_MAX_AGE, same_site="lax", https_only=secure_cookie)
     app.add_middleware(_SecurityHeaders)
     app.mount("/static", StaticFiles(directory=str(files("mockinterviewer.web") / "static")), name="static")
@@ -192,7 +190,7 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
             return refused(request, None)
         name = normal_name(form.get("name", ""))[:MAX_NAME]
         password = form.get("password", "")[:MAX_PASSWORD + 1]
-        keys = login_keys(web.secret, name, request.client.host if request.client else "")
+        keys = await run_in_threadpool(web.attempts.keys, name, request.client.host if request.client else "")
         now = web.limiter.clock()
         until = await run_in_threadpool(web.attempts.begin, keys, now)  # counted before the password is checked
         if until is not None:

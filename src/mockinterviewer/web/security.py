@@ -1,5 +1,5 @@
 """What keeps the web app's sessions safe: the cookie-signing secret, CSRF tokens and the login limit's policy
-and keys (the counting itself is in the database: `store/login_limits.py`).
+(the counting itself is in the database: `store/login_limits.py`).
 
 The secret is made once (`secrets.token_urlsafe`) and kept owner-only (0600) in the data directory,
 so every `serve` worker and every restart signs and reads the same cookies. It is created with an
@@ -8,7 +8,6 @@ atomic link, so two workers starting at once agree on one secret.
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import os
 import secrets
@@ -19,7 +18,7 @@ from pathlib import Path
 
 from mockinterviewer.safe_files import private_dir, private_file
 from mockinterviewer.store import Store
-from mockinterviewer.store.login_limits import LoginAttempts, LoginKeys
+from mockinterviewer.store.login_limits import LoginAttempts
 from mockinterviewer.transcript import utcnow
 
 SECRET_FILE = "web-secret"
@@ -63,16 +62,6 @@ def csrf_token(session: dict[str, object]) -> str:
 def csrf_ok(session: dict[str, object], sent: str | None) -> bool:
     token = session.get(CSRF_KEY)
     return isinstance(token, str) and bool(token) and isinstance(sent, str) and hmac.compare_digest(token, sent)
-
-
-def login_keys(secret: str, name: str, address: str) -> LoginKeys:
-    """The keys the login limit counts for a try: HMACs of the name typed and of the client address, so the
-    database never holds what was typed in the name field (a password typed there by mistake included)."""
-
-    def key(kind: str, value: str) -> str:
-        return hmac.new(secret.encode(), f"{kind}\0{value}".encode(), hashlib.sha256).hexdigest()
-
-    return LoginKeys(account=key("name", name), address=key("address", address))
 
 
 @dataclass
