@@ -36,6 +36,9 @@ from mockinterviewer.store.login_limits import LoginAttempts
 from mockinterviewer.store.logins import Logins
 from mockinterviewer.store.review import CommentThread, Override, QuestionTotal, Reviews
 from mockinterviewer.transcript import QuestionGrade, Speaker
+from mockinterviewer.web.audio import add_audio_routes
+from mockinterviewer.web.deletion import add_delete_routes
+from mockinterviewer.web.exports import add_export_routes
 from mockinterviewer.web.highlight import pieces
 from mockinterviewer.web.interview_pages import add_interview_routes
 from mockinterviewer.web.progress_pages import add_progress_routes
@@ -287,6 +290,9 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
 
     add_sessions_list_routes(app, web)
     add_interview_routes(app, web, not_found=not_found, refused=refused)
+    add_audio_routes(app, web, not_found=not_found)
+    add_export_routes(app, web, not_found=not_found)
+    add_delete_routes(app, web, not_found=not_found, refused=refused)
     add_progress_routes(app, web, not_found=not_found)
 
     @app.exception_handler(404)
