@@ -10,6 +10,7 @@ from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
+from mockinterviewer.coding import stub
 from mockinterviewer.transcript import TurnKind
 from tests.browser.conftest import LiveApp, log_in
 
@@ -54,17 +55,22 @@ def test_a_candidate_writes_runs_and_submits_code_in_the_editor(page: Page, live
     expect(editor.locator(".ace_keyword").first).to_have_text(re.compile(r"^(def|class)\s*$"))
 
     # the language picker starts each language from its own signature, and keeps the draft of the other
+    value = "window.ace.edit('code-editor').getValue()"
+    page.locator("#code-editor .ace_content").click()
+    page.keyboard.press("Control+End")
+    page.keyboard.insert_text("\n# my python draft\n")
+    python_draft = page.evaluate(value)
     page.get_by_label("Language").select_option("java")
-    expect(editor).to_contain_text("class Solution")
+    assert page.evaluate(value) == stub(question, "java")
     expect(editor.locator(".ace_keyword").first).to_be_visible()
     page.get_by_label("Language").select_option("python")
-    expect(editor).to_contain_text("def ")
+    assert page.evaluate(value) == python_draft
 
     # indentation: a new line after a colon is indented by four spaces
     replace_code(page, "def probe(x):")
     page.keyboard.press("Enter")
     page.keyboard.type("return x")
-    assert page.evaluate("window.ace.edit('code-editor').getValue()") == "def probe(x):\n    return x"
+    assert page.evaluate(value) == "def probe(x):\n    return x"
 
     wrong = next(w for w in spec.wrong if w.lang == "python").code
     replace_code(page, wrong)

@@ -3,10 +3,12 @@ version kept as a code turn, results beside the editor, the coach's view of the 
 
 from __future__ import annotations
 
+import json
 import re
 
 from fastapi.testclient import TestClient
 
+from mockinterviewer.coding import stub
 from mockinterviewer.transcript import TurnKind
 from tests.web.conftest import Site, csrf_of, logged_in
 
@@ -47,7 +49,7 @@ def test_the_editor_shows_the_signature_in_each_language_and_works_without_javas
     for lang in question.coding.signatures:
         assert f'<option value="{lang}"' in page
     stubs = re.search(r'<script type="application/json" id="code-stubs">(.*?)</script>', page, re.S)
-    assert stubs and "def " in stubs.group(1) and "function" in stubs.group(1) and "class Solution" in stubs.group(1)
+    assert stubs and json.loads(stubs.group(1)) == {lang: stub(question, lang) for lang in question.coding.signatures}
     assert 'src="/static/vendor/ace/ace.js"' in page and 'src="/static/code_editor.js"' in page
     for path in ("/static/vendor/ace/ace.js", "/static/vendor/ace/mode-java.js", "/static/code_editor.js",
                  "/static/code.css", "/static/vendor/ace/css/ace.css", "/static/vendor/ace/css/theme/textmate.css"):
