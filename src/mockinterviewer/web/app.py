@@ -34,7 +34,7 @@ from mockinterviewer.service import Interviews
 from mockinterviewer.store.accounts import MAX_NAME, MAX_PASSWORD, Account, Accounts, Role, aware, normal_name
 from mockinterviewer.store.login_limits import LoginAttempts
 from mockinterviewer.store.logins import Logins
-from mockinterviewer.store.review import CommentThread, Override, QuestionTotal, Reviews
+from mockinterviewer.store.review import CommentThread, Override, QuestionTotal, Reviews, newest, session_totals
 from mockinterviewer.transcript import QuestionGrade, Speaker
 from mockinterviewer.web.audio import add_audio_routes
 from mockinterviewer.web.deletion import add_delete_routes
@@ -324,8 +324,8 @@ def _session_view(web: Web, viewer: Account, session_id: str) -> dict[str, Any]:
     store = web.interviews.store
     session = store.load_session(session_id)
     grades = store.load_grades(session_id)
-    totals = web.reviews.totals(viewer, session_id)
     history = web.reviews.override_history(viewer, session_id)
+    totals = session_totals(session_id, grades, newest(history))  # from what is loaded: no second read
     threads: dict[int, list[CommentThread]] = {}
     for thread in web.reviews.comments(viewer, session_id):
         threads.setdefault(thread.current.turn_index, []).append(thread)
