@@ -16,7 +16,8 @@
 - `screenshot(page, name)` saves a full-page PNG under test-artifacts/screenshots/ (kept after the run,
   gitignored); the run's summary says where.
 
-Without Chromium the tests are skipped, saying why; with MOCKINTERVIEWER_REQUIRE_BROWSER=1 (CI) they fail.
+Chromium is MOCKINTERVIEWER_CHROMIUM, else `chromium` on PATH. Without it the tests are skipped, saying why;
+with MOCKINTERVIEWER_REQUIRE_BROWSER=1 (CI) they fail.
 """
 
 from __future__ import annotations
@@ -45,7 +46,7 @@ from mockinterviewer.store.store import open_store
 from tests.conftest import PROJECT_ROOT
 from tests.web.conftest import PASSWORD, seed
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = os.environ.get("MOCKINTERVIEWER_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 REQUIRE_BROWSER = "MOCKINTERVIEWER_REQUIRE_BROWSER"
@@ -62,12 +63,20 @@ _saved_screenshots: list[Path] = []
 # the browser -------------------------------------------------------------------------------------
 
 
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the browser tests last. Playwright's sync API leaves its event loop marked as running in the main
+    thread from its start to the end of the run, so a later test calling asyncio.run() would fail."""
+    here = Path(__file__).parent
+    items.sort(key=lambda item: here in Path(str(item.path)).parents)  # a stable sort: the order stays otherwise
+
+
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
     """pytest-playwright's launch options (--headed, --slowmo) with Debian's Chromium and its flags."""
     if not Path(CHROMIUM).is_file():
-        message = f"Chromium not found at {CHROMIUM}: install it with apt-get install chromium " \
-                  "(scripts/install.sh --test does)"
+        message = (f"Chromium not found at {CHROMIUM}: install it with apt-get install chromium (scripts/install.sh "
+                   "--test does) or set MOCKINTERVIEWER_CHROMIUM to its path")
         if os.environ.get(REQUIRE_BROWSER) == "1":
             pytest.fail(message)
         pytest.skip(message)
