@@ -100,7 +100,12 @@ def test_a_spoken_answer_is_transcribed_corrected_and_committed_with_its_audio(s
     assert oct(pending.stat().st_mode & 0o777) == "0o700"
 
     corrected = heard["text"] + " I also mentored two engineers."
-    assert commit(ada, session_id, corrected, heard["token"]).status_code == 303
+    hold = site.store.hold_session(session_id)  # another tab or process is taking a reply right now
+    assert hold is not None
+    page = ada.get(commit(ada, session_id, corrected, heard["token"]).headers["location"]).text
+    hold.release()
+    assert "running in another process" in page and not answers(site, session_id)
+    assert commit(ada, session_id, corrected, heard["token"]).status_code == 303  # sent again, recording kept
     [answer] = answers(site, session_id)
     assert answer.text == corrected and answer.source == "voice"
     meta = answer.meta

@@ -130,9 +130,15 @@ class BrowserVoice:
             if path.stat().st_mtime < cutoff:
                 path.unlink(missing_ok=True)
 
+    def forget(self, token: str) -> None:
+        """Delete the recording `token` (its answer is saved)."""
+        if TOKEN.match(token):
+            for suffix in (".json", ".audio"):
+                (self.folder / f"{token}{suffix}").unlink(missing_ok=True)
+
     def reply(self, token: str, session_id: str, candidate: str, text: str) -> Reply | None:
-        """The answer `text` with the recording `token` kept for it (used once), or None when it is gone or
-        belongs to another session."""
+        """The answer `text` with the recording `token` kept for it, or None when it is gone or belongs to
+        another session. It stays until `forget`: an answer that could not be saved can be sent again."""
         if not TOKEN.match(token):
             return None
         self._worker.submit(time.time).result()  # the recordings sent before are compressed and kept by now
@@ -144,8 +150,6 @@ class BrowserVoice:
         audio = audio_path.read_bytes() if audio_path.is_file() else None
         if meta.get("session_id") != session_id or meta.get("candidate") != candidate:
             return None
-        meta_path.unlink(missing_ok=True)
-        audio_path.unlink(missing_ok=True)
         said = str(meta.get("transcript", ""))
         delivery = meta.get("delivery") if isinstance(meta.get("delivery"), dict) else {}
         return Reply(
@@ -233,6 +237,8 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
         except InputError as exc:
             request.session["flash"] = exc.message
             return back
+        if spoken is not None:
+            await run_in_threadpool(voice.forget, posted.field("voice"))  # used once, with its answer
         if spoken is None:
             notes.insert(0, "The recording had expired, so your answer was kept as typed text.")
         keep_notes(request, full_id, notes)
