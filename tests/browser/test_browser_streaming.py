@@ -18,25 +18,9 @@ import pytest
 from playwright.sync_api import ConsoleMessage, Page, expect
 
 from tests.browser.conftest import LiveApp, log_in
+from tests.web.live import ANSWER, LEAD_IN, MOVE_ON, OPENING, ROUND, model_reply
 
-ROUND = "netflix-senior-swe/onsite-technical-deep-dive"
 WORD_DELAY = 0.08  # seconds between the fake server's words
-OPENING = ("Hello Ada, I am the engineer running this round today. It lasts about forty five minutes, so please "
-           "think out loud as you go.")
-LEAD_IN = "Here is the next one for you."
-MOVE_ON = "Thanks, that is clear enough. Let us move on to the next one."
-ANSWER = "I would first measure the p99 latency per endpoint, then read the traces of the slowest requests."
-
-
-def _reply(body: dict[str, Any]) -> str:
-    asked = str(body["messages"][-1]["content"])
-    if "Hidden rubric" in asked:
-        return json.dumps({"kind": "move_on", "probes": [], "say": MOVE_ON})
-    if "You are about to ask question" in asked:
-        return LEAD_IN
-    if "Open the round" in asked:
-        return OPENING
-    return "Thank you for your time today."
 
 
 class _SlowModel(BaseHTTPRequestHandler):
@@ -61,7 +45,7 @@ class _SlowModel(BaseHTTPRequestHandler):
         self.send_header("Content-Type", "text/event-stream")
         self.send_header("Transfer-Encoding", "chunked")
         self.end_headers()
-        words = _reply(body).split(" ")
+        words = model_reply(str(body["messages"][-1]["content"])).split(" ")
         for i, word in enumerate(words):
             time.sleep(WORD_DELAY)
             self._event({"content": word if i == 0 else " " + word}, None)

@@ -1,6 +1,6 @@
 """Test helpers for the streamed browser interview: the app served by a real uvicorn on loopback (in a
-thread, so a test can read the stream as it arrives), a logged-in httpx client, and reading the stream's
-events with their arrival times."""
+thread, so a test can read the stream as it arrives), a logged-in httpx client, reading the stream's
+events with their arrival times, and what a fake model answers the interviewer's prompts."""
 
 from __future__ import annotations
 
@@ -19,6 +19,24 @@ import uvicorn
 from fastapi import FastAPI
 
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
+ROUND = "netflix-senior-swe/onsite-technical-deep-dive"
+OPENING = ("Hello Ada, I am the engineer running this round today. It lasts about forty five minutes, so please "
+           "think out loud as you go.")
+LEAD_IN = "Here is the next one for you."
+MOVE_ON = "Thanks, that is clear enough. Let us move on to the next one."
+ANSWER = "I would first measure the p99 latency per endpoint, then read the traces of the slowest requests."
+
+
+def model_reply(prompt: str) -> str:
+    """A fake model's answer to the interviewer's last prompt: an opening, a lead-in to a question, or
+    after an answer the move as JSON (whose "say" streams), always moving on."""
+    if "Hidden rubric" in prompt:
+        return json.dumps({"kind": "move_on", "probes": [], "say": MOVE_ON})
+    if "You are about to ask question" in prompt:
+        return LEAD_IN
+    if "Open the round" in prompt:
+        return OPENING
+    return "Thank you for your time today."
 
 
 def _free_port() -> int:

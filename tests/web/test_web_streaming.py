@@ -29,25 +29,24 @@ from mockinterviewer.web import create_app
 from mockinterviewer.web.channel import BrowserChannel
 from mockinterviewer.web.security import LoginLimiter
 from tests.web.conftest import PASSWORD, Site, csrf_of, logged_in
-from tests.web.live import csrf, live_client, read_events, serving, utterances
+from tests.web.live import (
+    ANSWER,
+    LEAD_IN,
+    MOVE_ON,
+    ROUND,
+    csrf,
+    live_client,
+    model_reply,
+    read_events,
+    serving,
+    utterances,
+)
 
-ROUND = "netflix-senior-swe/onsite-technical-deep-dive"
 WORD_DELAY = 0.05  # seconds between the fake model's words
-OPENING = "Hello Ada, I am the engineer running this round today. It lasts about forty five minutes, so think out loud."
-LEAD_IN = "Here is the next one for you."
-MOVE_ON = "Thanks, that is clear enough. Let us move on."
-ANSWER = "I would first measure the p99 latency per endpoint, then read the traces of the slowest requests."
 
 
 def _reply(messages: list[BaseMessage]) -> str:
-    asked = str(messages[-1].content)
-    if "Hidden rubric" in asked:  # after an answer: the move as JSON, whose "say" streams
-        return json.dumps({"kind": "move_on", "probes": [], "say": MOVE_ON})
-    if "You are about to ask question" in asked:
-        return LEAD_IN
-    if "Open the round" in asked:
-        return OPENING
-    return "Thank you for your time today."
+    return model_reply(str(messages[-1].content))
 
 
 class SlowChatModel(GenericFakeChatModel):
@@ -109,7 +108,7 @@ def test_the_interviewers_words_arrive_in_pieces_as_the_model_produces_them(fake
         done = events[-1]
         assert done.data == {"type": "done", "location": f"/interviews/{session_id}",
                              "notes": ["Interviewer: LLM (fake)"]}
-        # the opening alone is 20 words 0.05 s apart: a buffered answer would bring every piece at the end
+        # the opening alone is 22 words 0.05 s apart: a buffered answer would bring every piece at the end
         assert done.at - first_piece > 0.5, (first_piece, done.at)
         print(f"\nfirst piece after {first_piece * 1000:.0f} ms, last line after {done.at * 1000:.0f} ms")
 
