@@ -138,6 +138,10 @@ def test_a_broken_empty_or_too_large_upload_gets_one_message_and_nothing_is_lost
     no_file = ada.post(f"/interviews/{session_id}/voice", data={"csrf": csrf_of(ada, f"/interviews/{session_id}")})
     assert no_file.status_code == 400 and "No recording came with the upload" in no_file.json()["error"]
 
+    chunked = ada.post(f"/interviews/{session_id}/voice", content=iter([b"--x\r\n", recording]),
+                       headers={"content-type": "multipart/form-data; boundary=x"})
+    assert chunked.status_code == 411 and "did not say its size" in chunked.json()["error"]
+
     monkeypatch.setattr(voice_pages, "MAX_UPLOAD_BYTES", len(recording) // 2)
     too_large = upload(ada, session_id, recording)
     assert too_large.status_code == 413 and "larger than" in too_large.json()["error"]
@@ -150,6 +154,8 @@ def test_only_the_owner_with_the_csrf_token_may_upload_or_commit(site: Site, rec
     ada = logged_in(site, "ada")
     session_id = start(ada)
     assert upload(ada, session_id, recording, csrf="forged").status_code == 403
+    no_token = ada.post(f"/interviews/{session_id}/voice", files={"audio": ("a.webm", recording, "audio/webm")})
+    assert no_token.status_code == 403
     bob = logged_in(site, "bob")
     assert upload(bob, session_id, recording, csrf=csrf_of(bob, "/sessions")).status_code == 404
     carol = logged_in(site, "carol")  # her candidate's session: a coach reads it, does not answer in it
