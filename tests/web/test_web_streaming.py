@@ -124,6 +124,32 @@ def test_the_interviewers_words_arrive_in_pieces_as_the_model_produces_them(fake
     assert session.turns[2].text == ANSWER and session.turns[3].source == "llm"
 
 
+def test_a_browser_that_goes_away_mid_answer_loses_nothing(fake_model: None) -> None:
+    app = create_app(_model_settings(), limiter=LoginLimiter())
+    web = app.state.web
+    web.accounts.add_user("ada", Role.CANDIDATE, PASSWORD)
+    with serving(app) as base, live_client(base, "ada", PASSWORD) as ada:
+        started = ada.post("/interviews", data={"csrf": csrf(ada, "/interviews/new"), "round": ROUND,
+                                                "questions": "2"})  # no script: the opening comes whole
+        session_id = str(started.url).rsplit("/", 1)[1]
+        form = {"csrf": csrf(ada, f"/interviews/{session_id}"), "action": "send", "text": ANSWER}
+        with ada.stream("POST", f"/interviews/{session_id}/stream", data=form) as response:
+            first = next(line for line in response.iter_lines() if line.strip())
+            assert json.loads(first)["type"] == "partial"
+        # the tab is closed (the response dropped) while the model still speaks: the reply goes on and is saved
+        store = web.interviews.store
+        deadline = time.monotonic() + 30
+        while len(store.load_session(session_id).turns) < 5 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        turns = store.load_session(session_id).turns
+        assert [t.kind.value for t in turns] == ["opening", "question", "answer", "move_on", "question"]
+        while store.list_sessions("ada")[0].running and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert store.list_sessions("ada")[0].shown_status == "unfinished"  # released: it can be continued
+        page = ada.get(f"/interviews/{session_id}").text
+        assert MOVE_ON in page and 'name="text"' in page
+
+
 def test_without_a_model_the_page_has_no_script_and_plain_forms(site: Site) -> None:
     ada = logged_in(site, "ada")
     assert "stream.js" not in ada.get("/interviews/new").text
