@@ -27,9 +27,11 @@ def test_a_coach_overrides_a_score_and_it_survives_a_reload(page: Page, live_app
     sessions = page.locator("table.list")
     expect(sessions).to_contain_text("aaaa1111")  # ada's, assigned to carol
     expect(sessions).not_to_contain_text("bbbb2222")  # bob's belongs to another coach
+    expect(sessions.locator("td.status-interrupted")).to_have_text("interrupted")  # no process holds it
 
     page.get_by_role("link", name="aaaa1111").click()
     expect(page).to_have_url(f"{live_app.url}/sessions/aaaa1111")
+    expect(page.locator("p.facts")).to_contain_text("interrupted")  # as the list says, not "in progress"
     depth = page.locator("#q-q1-depth")
     expect(depth.locator(".grader-score")).to_have_text("2 / 4")
     expect(depth.locator(".coach-score")).to_contain_text("none")

@@ -35,7 +35,7 @@ from mockinterviewer.store.accounts import MAX_NAME, MAX_PASSWORD, Account, Acco
 from mockinterviewer.store.login_limits import LoginAttempts
 from mockinterviewer.store.logins import Logins
 from mockinterviewer.store.review import CommentThread, Override, QuestionTotal, Reviews, newest, session_totals
-from mockinterviewer.transcript import QuestionGrade, Speaker
+from mockinterviewer.transcript import QuestionGrade, SessionStatus, Speaker
 from mockinterviewer.web.audio import add_audio_routes
 from mockinterviewer.web.deletion import add_delete_routes
 from mockinterviewer.web.exports import add_export_routes
@@ -350,6 +350,8 @@ def _session_view(web: Web, viewer: Account, session_id: str) -> dict[str, Any]:
     return {
         "session": session, "turns": session.turns, "texts": texts, "threads": threads, "after": after,
         "totals": totals, "graded": bool(grades), "can_override": viewer.role is Role.COACH,
+        "shown_status": "interrupted" if session.status is SessionStatus.IN_PROGRESS  # as the sessions list says
+        and not store.running_sessions([session.id]) else session.status.value,
     }
 
 
