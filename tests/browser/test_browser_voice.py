@@ -138,3 +138,22 @@ def test_a_denied_microphone_falls_back_to_typing(browser_type: BrowserType, bro
         assert answer.source == "typed"
     finally:
         denying.close()
+
+
+def test_a_failed_upload_says_so_and_keeps_what_was_typed(page: Page, live_app: LiveApp,
+                                                          screenshot: Callable[[Page, str], Path]) -> None:
+    log_in(page, "ada")
+    start_interview(page)
+    page.route(re.compile(r"/interviews/[0-9a-f]+/voice$"), lambda route: route.abort("connectionreset"))
+    box = answer_box(page)
+    box.fill("My notes so far.")
+    page.get_by_role("button", name="Record answer").click()
+    expect(page.locator("#voice-status")).to_contain_text("Recording")
+    page.wait_for_timeout(1500)
+    page.get_by_role("button", name="Stop and transcribe").click()
+    status = page.locator("#voice-status")
+    expect(status).to_contain_text("the upload failed (no connection to the server)")
+    expect(status).to_contain_text("You can type your answer instead.")
+    expect(box).to_have_value("My notes so far.")
+    expect(page.get_by_role("button", name="Record answer")).to_be_enabled()  # and may record again
+    screenshot(page, "upload-failed")
