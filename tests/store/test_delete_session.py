@@ -4,9 +4,10 @@ go; other sessions and their review stay; a running session cannot be deleted.""
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from mockinterviewer.errors import InputError, NotFoundError
 from mockinterviewer.store import Store
@@ -75,6 +76,19 @@ def test_every_table_that_refers_to_a_session_is_found() -> None:
     names = [table.name for table, _ in session_tables()]
     assert {"turns", "grades", "score_overrides", "turn_comments"} <= set(names)
     assert names[-1] == "sessions"
+
+
+def test_on_sqlite_the_text_is_gone_from_the_files(tmp_path: Path) -> None:
+    store = Store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    # as SQLite builds whose default is off (Debian's is on): the deletion must turn it on itself
+    event.listen(store.engine, "connect", lambda dbapi, _record: dbapi.execute("PRAGMA secure_delete = OFF"))
+    store.engine.dispose()
+    marker = "zebra-marker-" + "q" * 40
+    add_session(store, "gone0005", "ada", answer=f"My answer names the {marker} twice: {marker}.")
+    files = [tmp_path / "db.sqlite", tmp_path / "db.sqlite-wal"]
+    assert any(marker.encode() in p.read_bytes() for p in files if p.exists())
+    delete_session(store, "gone0005")
+    assert not any(marker.encode() in p.read_bytes() for p in files if p.exists())
 
 
 def test_an_unknown_session_is_reported(two_sessions: tuple[Store, Reviews]) -> None:

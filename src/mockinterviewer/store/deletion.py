@@ -1,10 +1,13 @@
 """Deleting a session for good: its rows (turns, grades, coach overrides, comments, every row of any table
 that refers to the session, and the session) and its folder of answer audio.
 
-The rows go in one transaction. The audio folder is first moved aside inside the data directory, so a
-failed transaction puts it back and nothing is half deleted; once the rows are gone the folder is
-removed. A session another process is running cannot be deleted (its next turn would have nowhere to
-go). Who may delete a session is decided above this module (the web app lets only its candidate).
+The rows go in one transaction; on SQLite with `secure_delete` (their pages are overwritten, not just
+freed) and then a checkpoint that empties the write-ahead log, so their text is gone from the files too
+(PostgreSQL reuses the space of deleted rows after its autovacuum). The audio folder is first moved
+aside inside the data directory, so a failed transaction puts it back and nothing is half deleted; once
+the rows are gone the folder is removed. A session another process is running cannot be deleted (its
+next turn would have nowhere to go). Who may delete a session is decided above this module (the web app
+lets only its candidate).
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Column, Table, delete, func, select
+from sqlalchemy import Column, Table, delete, func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session as OrmSession
 
@@ -86,6 +89,13 @@ def _remove(aside: Path) -> int:
     return files
 
 
+def _checkpoint(store: Store) -> None:
+    """Copy SQLite's write-ahead log into the database and empty it, so the deleted rows' old pages are not
+    left in the log file either (a reader holding an old snapshot keeps the log until a later checkpoint)."""
+    with store.engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 def delete_session(store: Store, session_id: str) -> DeletedSession:
     """Delete the session `session_id` (its full id) with everything recorded about it."""
     hold = store.hold_session(session_id)
@@ -94,6 +104,7 @@ def delete_session(store: Store, session_id: str) -> DeletedSession:
                          hint="Stop that interview (or let it finish) and delete the session then.")
     try:
         folder = audio_folder(store.data_dir, session_id)
+        sqlite = store.engine.dialect.name == "sqlite"
         with store._tx() as orm:
             if orm.get(SessionRow, session_id) is None:
                 raise store._unknown(session_id)
@@ -104,6 +115,8 @@ def delete_session(store: Store, session_id: str) -> DeletedSession:
                              hint=f"Check the permissions of {folder}; nothing was deleted.") from exc
         try:
             with store._tx() as orm:
+                if sqlite:
+                    orm.execute(text("PRAGMA secure_delete = ON"))  # freed pages are overwritten with zeros
                 counts = DeletedSession(session_id, _count(orm, TurnRow, session_id),
                                         _count(orm, ScoreOverrideRow, session_id),
                                         _count(orm, TurnCommentRow, session_id), 0)
@@ -113,6 +126,8 @@ def delete_session(store: Store, session_id: str) -> DeletedSession:
             if aside is not None and folder is not None:
                 os.rename(aside, folder)  # the session is still there: so is its audio
             raise
+        if sqlite:
+            _checkpoint(store)
         if aside is None:
             return counts
         try:
