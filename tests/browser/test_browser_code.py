@@ -72,6 +72,13 @@ def test_a_candidate_writes_runs_and_submits_code_in_the_editor(page: Page, live
     page.keyboard.type("return x")
     assert page.evaluate(value) == "def probe(x):\n    return x"
 
+    # code not yet run survives talking: an answer sent from the box below reloads the page
+    page.get_by_role("textbox", name="Your answer").fill("I will scan once and keep what I have seen in a map.")
+    page.get_by_role("button", name="Send").click()
+    expect(page.locator("article.turn.candidate").last).to_contain_text("keep what I have seen")
+    expect(page.locator("#code-editor")).to_be_visible()
+    assert page.evaluate(value) == "def probe(x):\n    return x"
+
     wrong = next(w for w in spec.wrong if w.lang == "python").code
     replace_code(page, wrong)
     page.get_by_role("button", name="Run the examples").click()

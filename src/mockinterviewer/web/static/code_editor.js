@@ -1,6 +1,8 @@
 // The live-coding editor: Ace (vendored, static/vendor/ace) over the plain textarea of code_editor.html.
 // Syntax highlighting and indentation per language; the language picker keeps a draft per language and
-// starts a new one from that language's signature. Without this script the textarea still works.
+// starts a new one from that language's signature. The drafts are kept in this browser (localStorage) as
+// they are typed, so code not yet run survives sending a spoken or typed answer, or a reload. Without
+// this script the textarea still works.
 (function () {
   "use strict";
   var form = document.getElementById("code-form");
@@ -35,14 +37,40 @@
   });
   editor.clearSelection();
 
+  var draftKey = form.dataset.draftKey;
   var drafts = {};
   var current = picker.value;
-  picker.addEventListener("change", function () {
+  try {
+    var kept = JSON.parse(window.localStorage.getItem(draftKey) || "null");
+    if (kept && kept.drafts && Object.prototype.hasOwnProperty.call(modes, kept.lang) &&
+        typeof kept.drafts[kept.lang] === "string" && picker.querySelector("option[value=" + kept.lang + "]")) {
+      drafts = kept.drafts;
+      current = kept.lang;
+      picker.value = current;
+      editor.session.setMode(modes[current]);
+      editor.setValue(drafts[current], -1);
+    }
+  } catch (ignored) {
+    // no storage here (private mode) or a draft from an older page: start from what the server sent
+  }
+
+  function keepDraft() {
     drafts[current] = editor.getValue();
+    try {
+      window.localStorage.setItem(draftKey, JSON.stringify({lang: current, drafts: drafts}));
+    } catch (ignored) {
+      // storage full or off: the draft lives as long as the page
+    }
+  }
+
+  editor.session.on("change", keepDraft);
+  picker.addEventListener("change", function () {
+    keepDraft();
     current = picker.value;
     var next = Object.prototype.hasOwnProperty.call(drafts, current) ? drafts[current] : (stubs[current] || "");
     editor.session.setMode(modes[current]);
     editor.setValue(next, -1);
+    keepDraft();
     editor.focus();
   });
   form.addEventListener("submit", function () {
