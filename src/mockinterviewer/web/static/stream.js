@@ -42,12 +42,21 @@
     notesBox.appendChild(p);
   }
 
+  function storage() { // null where the browser refuses it (some private modes): the notes are then lost
+    try {
+      return window.sessionStorage;
+    } catch (refused) {
+      return null;
+    }
+  }
+
   function showKeptNotes() {
-    var kept = window.sessionStorage.getItem(NOTES + page);
+    var store = storage();
+    var kept = store && store.getItem(NOTES + page);
     if (!kept) {
       return;
     }
-    window.sessionStorage.removeItem(NOTES + page);
+    store.removeItem(NOTES + page);
     try {
       JSON.parse(kept).forEach(function (text) { note(String(text)); });
     } catch (ignored) {
@@ -98,8 +107,13 @@
       current = null;
     } else if (event.type === "done" || event.type === "error") {
       var notes = event.type === "done" ? event.notes : [event.message];
-      if (notes && notes.length) {
-        window.sessionStorage.setItem(NOTES + event.location, JSON.stringify(notes));
+      var store = storage();
+      if (store && notes && notes.length) {
+        try {
+          store.setItem(NOTES + event.location, JSON.stringify(notes));
+        } catch (full) {
+          // no room: the page opens without these notes
+        }
       }
       finished = true;
       window.location.assign(event.location);
