@@ -108,6 +108,10 @@ class Plan(BaseModel):
     own_questions: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Questions made for this session from the résumé, as question-bank data (with their rubric).")
+    level: str | None = Field(default=None, description="The level interviewed for (mid, senior, staff); None: "
+                                                        "the loop's own level.")
+    style: str | None = Field(default=None, description="The interviewer's style (warm, neutral, tough); None: "
+                                                        "neutral.")
 
     def question_ids(self) -> list[str]:
         return [q.question_id for r in self.rounds for q in r.questions]

@@ -236,6 +236,9 @@ class Question(Strict):
     levels: list[Slug] = Field(default_factory=lambda: ["senior"], min_length=1)
     suggested_minutes: float = Field(gt=0, le=120)
     source: str | None = Field(default=None, description="Where the question comes from, e.g. a prep guide.")
+    companies: list[Text] = Field(
+        default_factory=list,
+        description="Asked only in these companies' loops (e.g. 'Why Netflix?'); empty: in any loop.")
     rubric: Rubric
     coding: CodingSpec | None = Field(default=None, description="The code to write and its tests (coding kind).")
 
@@ -269,6 +272,10 @@ class Loop(Strict):
     hire_bar: float = Field(
         default=2.5, description="Weighted score on the 0..scale_max rubric scale that meets the level's bar."
     )
+    hire_bar_by_level: dict[Slug, float] = Field(
+        default_factory=dict,
+        description="The bar per level (mid, senior, staff) where the loop gives one; other levels are derived "
+                    "from hire_bar (see bar_for).")
 
     @field_validator("rounds")
     @classmethod
@@ -292,3 +299,25 @@ class Loop(Strict):
             if round_.id == round_id:
                 return round_
         raise KeyError(round_id)
+
+    def bar_for(self, level: str | None) -> float:
+        """The hire bar at `level` (None: the loop's own level): the loop's `hire_bar_by_level` when it
+        gives that level, else `hire_bar` moved by LEVEL_BAR_STEP per step of LEVELS away from the
+        loop's level (a senior bar of 2.5 makes staff 3.0 and mid 2.0), never below 0."""
+        level = level or self.level
+        if level in self.hire_bar_by_level:
+            return self.hire_bar_by_level[level]
+        if level not in LEVELS or self.level not in LEVELS:
+            return self.hire_bar
+        steps = LEVELS.index(level) - LEVELS.index(self.level)
+        return max(self.hire_bar + LEVEL_BAR_STEP * steps, 0.0)
+
+    def asks(self, question: Question) -> bool:
+        """Whether this loop may ask `question`: a question tied to companies only in their loops."""
+        return not question.companies or self.company in question.companies
+
+
+# The levels an interview can be held at, lowest first, and how far the hire bar moves per level
+# (half a rubric level on the 0..4 scale) when a loop does not give the bar for a level itself.
+LEVELS: tuple[str, ...] = ("mid", "senior", "staff")
+LEVEL_BAR_STEP = 0.5

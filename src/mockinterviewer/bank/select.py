@@ -67,12 +67,13 @@ def rank_for_job(questions: Iterable[Question], round_: Round, focus: JobFocus, 
 
 
 def eligible_questions(questions: Iterable[Question], round_: Round, level: str | None = None) -> list[Question]:
-    """Questions written for this round type whose kind the round asks for (and level, when the
-    question names levels): a coding round never gets a behavioral question by a tagging slip."""
+    """Questions written for this round type whose kind the round asks for and, given a level, whose
+    `levels` name it: a coding round never gets a behavioral question by a tagging slip, and a staff
+    interview never gets a question written only for seniors."""
     kinds = set(round_.kinds)
     chosen = [q for q in questions if round_.id in q.round_types and q.kind in kinds]
     if level:
-        chosen = [q for q in chosen if level in q.levels] or chosen
+        chosen = [q for q in chosen if level in q.levels]
     return sorted(chosen, key=lambda q: q.id)
 
 

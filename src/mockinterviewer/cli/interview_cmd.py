@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -27,6 +28,23 @@ from mockinterviewer.transcript import SessionStatus
 # emoji codes such as ":smile:" in an answer or a name are shown as typed, like markup
 console = Console(highlight=False, emoji=False)
 err_console = Console(stderr=True, highlight=False, soft_wrap=True, emoji=False)
+
+
+
+class Level(StrEnum):
+    """--level; the same names as bank.schema.LEVELS (a test checks they agree)."""
+
+    MID = "mid"
+    SENIOR = "senior"
+    STAFF = "staff"
+
+
+class InterviewerStyle(StrEnum):
+    """--style; the styles of interview/data/styles.yaml (a test checks they agree)."""
+
+    WARM = "warm"
+    NEUTRAL = "neutral"
+    TOUGH = "tough"
 
 MAX_CANDIDATE_CHARS = 100
 MAX_ANSWER_FILE_BYTES = 1_000_000  # one answer; the grader keeps the first 20,000 characters
@@ -103,6 +121,11 @@ def interview(
         "--job", help="A job description (text, Markdown or PDF): questions ranked by its requirements.")] = None,
     resume_file: Annotated[Path | None, typer.Option(
         "--resume", help="Your résumé (text, Markdown or PDF): behavioral rounds ask about your projects.")] = None,
+    level: Annotated[Level | None, typer.Option(
+        "--level", help="The level you interview for: its questions and hire bar (default: the loop's).")] = None,
+    style: Annotated[InterviewerStyle, typer.Option(
+        "--style", help="The interviewer: warm (fewer, gentler follow-ups), neutral, or tough (presses for "
+                        "specifics, cuts long answers at their time box).")] = InterviewerStyle.NEUTRAL,
 ) -> None:
     """Hold a mock interview: one round, or the whole loop round by round.
 
@@ -117,7 +140,8 @@ def interview(
     # a bad answers file or a missing voice library fails before anything is recorded
     channel = _channel(answers, voice, push_to_talk=push_to_talk, speak=speak)
     running = interviews.start(candidate=candidate, loop_id=loop, round_id=round_id, questions=questions, seed=seed,
-                               max_follow_ups=max_follow_ups, job=job_doc, resume=resume_doc)
+                               max_follow_ups=max_follow_ups, job=job_doc, resume=resume_doc,
+                               level=level.value if level is not None else None, style=style.value)
     channel.info(f"Session {running.session.id} (seed {running.seed}). Type /help for commands.")
     for line in (*running.fit_notes, *running.shortfalls):
         channel.info(line)

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import Literal
 
 from mockinterviewer.grading.code import outcome_line
-from mockinterviewer.grading.report import Report
+from mockinterviewer.grading.report import Report, level_reading
 from mockinterviewer.safe_text import html_safe, markdown_safe, strip_controls
 from mockinterviewer.transcript import CodeReview, QuestionGrade
 
@@ -160,11 +160,17 @@ def _job_lines(report: Report, bullet: str, esc: Callable[[str], str] = str) -> 
     return lines
 
 
+def _verdict(report: Report) -> str:
+    """The overall hire signal against the bar of the level interviewed for."""
+    return f"{report.hire_signal} against the {report.level} bar ({report.bar:.1f})"
+
+
 def _text(report: Report) -> str:
     out = [
         f"Feedback report - session {report.session_id} ({report.status})",
         f"{report.candidate} - {report.company} {report.role} - interviewer: {report.interviewer}",
-        f"Overall: {_fmt(report.score, report.max_score)} - {report.hire_signal}",
+        f"Overall: {_fmt(report.score, report.max_score)} - {_verdict(report)}",
+        level_reading(report.level, report.bar, report.max_score),
         "",
     ]
     for round_ in report.rounds:
@@ -176,6 +182,8 @@ def _text(report: Report) -> str:
         exercised = _exercised(report, grade)
         out += [f"  {exercised}"] if exercised else []
         out += _question_lines(grade, "  - ", '"')
+        if grade.question_id in report.level_notes:
+            out.append(f"  - {report.level_notes[grade.question_id]}")
         if grade.code is not None:
             out += _code_text(grade.code)
     job = _job_lines(report, "  - ")
@@ -198,7 +206,9 @@ def _markdown(report: Report) -> str:
         f"**Loop:** {md(report.company)} {md(report.role)}  ",
         f"**Status:** {md(report.status)}  ",
         f"**Interviewer:** {md(report.interviewer)}  ",
-        f"**Overall:** {_fmt(report.score, report.max_score)} ({md(report.hire_signal)})",
+        f"**Overall:** {_fmt(report.score, report.max_score)} ({md(_verdict(report))})",
+        "",
+        md(level_reading(report.level, report.bar, report.max_score)),
         "",
         "| Round | Score | Signal |",
         "|---|---|---|",
@@ -211,6 +221,8 @@ def _markdown(report: Report) -> str:
         out += [
             line if line.startswith(("- ", "    ")) else line + "  " for line in _question_lines(grade, "- ", "> ", md)
         ]
+        if grade.question_id in report.level_notes:
+            out.append(f"- {md(report.level_notes[grade.question_id])}")
         if grade.code is not None:
             out += _code_markdown(grade.code)
     job = _job_lines(report, "- ", md)
@@ -237,7 +249,8 @@ def _html(report: Report) -> str:
         f"<h1>Feedback report: session {e(report.session_id)}</h1>",
         f"<p>{e(report.candidate)} &middot; {e(report.company)} {e(report.role)} &middot; {e(report.status)}"
         f" &middot; interviewer: {e(report.interviewer)}</p>",
-        f"<p><strong>Overall: {_fmt(report.score, report.max_score)}</strong> ({e(report.hire_signal)})</p>",
+        f"<p><strong>Overall: {_fmt(report.score, report.max_score)}</strong> ({e(_verdict(report))})</p>",
+        f"<p>{e(level_reading(report.level, report.bar, report.max_score))}</p>",
         "<table><tr><th>Round</th><th>Score</th><th>Signal</th></tr>",
     ]
     parts += [
@@ -265,6 +278,8 @@ def _html(report: Report) -> str:
                 f" &mdash; {e(c.rationale)}{quotes}</li>"
             )
         parts.append("</ul>")
+        if grade.question_id in report.level_notes:
+            parts.append(f"<p><em>{e(report.level_notes[grade.question_id])}</em></p>")
         if grade.code is not None:
             parts.append(_code_html(grade.code))
         if grade.strengths:

@@ -1,5 +1,9 @@
 """The feedback report: per-question grades rolled up per round (with a hire signal against the
-level's bar) and per session, plus delivery figures of spoken answers when there are any."""
+bar of the level interviewed for) and per session, plus delivery figures of spoken answers when
+there are any.
+
+The level changes the bar and the wording, never a score: at staff level a story is also read for
+scope (`scope`), and an answer that names no work beyond one team gets a note saying so."""
 
 from __future__ import annotations
 
@@ -7,8 +11,11 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
-from mockinterviewer.bank.schema import Loop
+from mockinterviewer.bank.schema import Kind, Loop
+from mockinterviewer.grading.scope import answer_scope
 from mockinterviewer.transcript import QuestionGrade, Session, TurnKind
+
+STAFF = "staff"
 
 
 class RoundReport(BaseModel):
@@ -64,6 +71,10 @@ class Report(BaseModel):
     delivery: dict[str, Any] | None = None
     notes: list[str] = Field(default_factory=list)
     job: JobCoverage | None = None
+    level: str = Field(default="senior", description="The level interviewed for.")
+    bar: float = Field(default=2.5, description="The hire bar at that level, on the rubric scale.")
+    level_notes: dict[str, str] = Field(
+        default_factory=dict, description="Question id -> how its answer reads at the level (staff: scope).")
 
 
 def hire_signal(score: float, bar: float, *, gradable: bool) -> str:
@@ -77,6 +88,49 @@ def hire_signal(score: float, bar: float, *, gradable: bool) -> str:
     if score >= bar - 0.75:
         return "lean no hire"
     return "no hire"
+
+
+def level_reading(level: str, bar: float, scale: float) -> str:
+    """One line on how the rubric is read at `level`."""
+    line = (f"Read at {level} level: the hire bar is {bar:.1f} of {scale:g}. The rubric's level descriptors are "
+            "the same for every level; the bar is what changes.")
+    if level == STAFF:
+        line += (" A staff answer also needs scope across several teams and the technical strategy behind the "
+                 "work: stories that name neither are noted below (the note does not change a score).")
+    return line
+
+
+def staff_scope_note(answer: str) -> str | None:
+    """At staff level, what a story's answer lacks of a staff engineer's scope; None when it shows both
+    work across teams and technical strategy."""
+    scope = answer_scope(answer)
+    if scope.multi_team and scope.strategy:
+        return None
+    if not scope.multi_team:
+        missing = "shows a single team's scope only: no other teams, organisation or company-wide work is named"
+        if not scope.strategy:
+            missing += ", nor a technical strategy or direction set beyond the project"
+    else:
+        missing = ("names work across teams (" + ", ".join(scope.multi_team[:3]) + ") but no technical strategy "
+                   "or direction set beyond the project")
+    return f"At staff level this answer {missing}."
+
+
+def _level_notes(level: str, loop: Loop, grades: list[QuestionGrade]) -> dict[str, str]:
+    """Per story question (a round that asks behavioral questions), its scope note at staff level."""
+    if level != STAFF:
+        return {}
+    notes = {}
+    for grade in grades:
+        try:
+            story_round = Kind.BEHAVIORAL in loop.round(grade.round_id or "").kinds
+        except KeyError:
+            story_round = False
+        if story_round and grade.gradable and grade.answer.strip():
+            note = staff_scope_note(grade.answer)
+            if note:
+                notes[grade.question_id] = note
+    return notes
 
 
 def _mean(values: list[float]) -> float:
@@ -103,6 +157,8 @@ def _delivery(session: Session) -> dict[str, Any] | None:
 def build_report(session: Session, loop: Loop, grades: list[QuestionGrade]) -> Report:
     rounds: list[RoundReport] = []
     scale = max((g.max_score for g in grades), default=4.0)
+    level = session.plan.level or loop.level
+    bar = loop.bar_for(level)
     for planned in session.plan.rounds:
         in_round = [g for g in grades if g.round_id == planned.round_id]
         if not in_round:
@@ -119,8 +175,8 @@ def build_report(session: Session, loop: Loop, grades: list[QuestionGrade]) -> R
                 name=name,
                 score=score,
                 max_score=scale,
-                hire_signal=hire_signal(score, loop.hire_bar, gradable=gradable),
-                bar=loop.hire_bar,
+                hire_signal=hire_signal(score, bar, gradable=gradable),
+                bar=bar,
                 questions=[g.question_id for g in in_round],
                 gradable=gradable,
             )
@@ -145,10 +201,13 @@ def build_report(session: Session, loop: Loop, grades: list[QuestionGrade]) -> R
         interviewer=session.interviewer,
         score=overall,
         max_score=scale,
-        hire_signal=hire_signal(overall, loop.hire_bar, gradable=any(r.gradable for r in rounds)),
+        hire_signal=hire_signal(overall, bar, gradable=any(r.gradable for r in rounds)),
         rounds=rounds,
         questions=grades,
         delivery=_delivery(session),
         notes=notes,
         job=job_coverage(session, grades),
+        level=level,
+        bar=bar,
+        level_notes=_level_notes(level, loop, grades),
     )

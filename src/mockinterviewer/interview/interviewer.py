@@ -15,6 +15,7 @@ from typing import Any, Protocol
 from pydantic import BaseModel, Field
 
 from mockinterviewer.bank.schema import Loop, Question, Round
+from mockinterviewer.interview.styles import Style, get_style
 
 
 class MoveKind(StrEnum):
@@ -92,6 +93,8 @@ class QuestionContext:
     # the replacement words instead.
     on_retract: Callable[[], None] | None = None
     code: CodeStatus | None = None  # set for a coding question
+    style: Style = field(default_factory=lambda: get_style(None))  # the interviewer's style (see styles)
+    level: str | None = None  # the level interviewed for; None: the loop's
 
 
 @dataclass(frozen=True)
@@ -103,6 +106,8 @@ class RoundContext:
     candidate_question: str | None = None  # for reply(): what the candidate asked
     on_partial: Callable[[str], None] | None = None
     on_retract: Callable[[], None] | None = None  # see QuestionContext.on_retract
+    style: Style = field(default_factory=lambda: get_style(None))
+    level: str | None = None
 
 
 class Interviewer(Protocol):

@@ -27,6 +27,7 @@ from mockinterviewer.bank.schema import Loop, Question, Round
 from mockinterviewer.interview.interviewer import Interviewer, Move, MoveKind, QuestionContext, RoundContext
 from mockinterviewer.interview.leak_guard import LeakDetector, Leaked, LeakGuardSink, tokens
 from mockinterviewer.interview.live_coding import outcome_line
+from mockinterviewer.interview.styles import Style, get_style
 from mockinterviewer.interview.utterance import Display, check_spoken, clean_utterance, instruction_grams
 from mockinterviewer.providers.call import ChatCaller, ModelCallError, PassThrough, Sink
 from mockinterviewer.providers.prompts import chat_prompt, delimit, prompt_text
@@ -47,13 +48,15 @@ class MoveOut(BaseModel):
     say: str
 
 
-def persona(loop: Loop, round_: Round) -> dict[str, str]:
+def persona(loop: Loop, round_: Round, style: Style | None = None, level: str | None = None) -> dict[str, str]:
+    """The prompt variables of the round's interviewer: who, for what role and level, and in which style."""
     values = [v for v in loop.values if v.id in round_.values]
     lines = "\n".join(f"- {v.name}: {v.description}" for v in values) or "- (none listed)"
     return {
         "interviewer": round_.interviewer,
+        "style": (style or get_style(None)).manner,
         "role": loop.role,
-        "level": loop.level,
+        "level": level or loop.level,
         "company": loop.company,
         "round_name": round_.name,
         "focus": round_.focus,
@@ -269,7 +272,7 @@ class LLMInterviewer:
 
     def opening(self, ctx: RoundContext) -> str:
         variables = {
-            **persona(ctx.loop, ctx.round),
+            **persona(ctx.loop, ctx.round, ctx.style, ctx.level),
             "candidate": ctx.candidate,
             "minutes": ctx.round.duration_minutes,
             "questions": ctx.questions_in_round,
@@ -290,7 +293,7 @@ class LLMInterviewer:
 
         number = ctx.question_number
         variables = {
-            **persona(ctx.loop, ctx.round),
+            **persona(ctx.loop, ctx.round, ctx.style, ctx.level),
             "number": number,
             "total": ctx.questions_in_round,
             "question": ctx.question.prompt,
@@ -310,7 +313,7 @@ class LLMInterviewer:
         kinds = ["follow_up"] if can_follow else []
         kinds += ["move_on"] if ctx.seconds_left > 0 else ["move_on", "wrap_up"]
         variables = {
-            **persona(ctx.loop, ctx.round),
+            **persona(ctx.loop, ctx.round, ctx.style, ctx.level),
             "question": question.prompt,
             "criteria": "\n".join(f"- {c.id}: {c.name}. {c.description}" for c in question.rubric.criteria),
             "covered": ", ".join(sorted(ctx.covered)) or "none yet",
@@ -378,7 +381,7 @@ class LLMInterviewer:
         return move.model_copy(update={"meta": self._record(LLM, meta)})
 
     def invite_questions(self, ctx: RoundContext) -> str:
-        variables = {**persona(ctx.loop, ctx.round), "candidate": ctx.candidate}
+        variables = {**persona(ctx.loop, ctx.round, ctx.style, ctx.level), "candidate": ctx.candidate}
         return self._say(
             "interviewer_invite", variables, on_partial=ctx.on_partial, on_retract=ctx.on_retract,
             fallback=lambda: self.fallback.invite_questions(ctx), max_words=60, max_tokens=100,
@@ -386,7 +389,7 @@ class LLMInterviewer:
 
     def reply(self, ctx: RoundContext) -> str:
         variables = {
-            **persona(ctx.loop, ctx.round),
+            **persona(ctx.loop, ctx.round, ctx.style, ctx.level),
             "candidate_question": delimit((ctx.candidate_question or "")[:2000], "candidate"),
         }
         return self._say(
@@ -395,7 +398,7 @@ class LLMInterviewer:
         )
 
     def closing(self, ctx: RoundContext) -> str:
-        variables = {**persona(ctx.loop, ctx.round), "candidate": ctx.candidate}
+        variables = {**persona(ctx.loop, ctx.round, ctx.style, ctx.level), "candidate": ctx.candidate}
         return self._say(
             "interviewer_closing", variables, on_partial=ctx.on_partial, on_retract=ctx.on_retract,
             fallback=lambda: self.fallback.closing(ctx), max_words=70, max_tokens=120,

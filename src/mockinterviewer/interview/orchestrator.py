@@ -27,6 +27,7 @@ from mockinterviewer.interview.interviewer import (
 from mockinterviewer.interview.live_coding import SUBMIT, CodingDesk, code_turns, is_coding
 from mockinterviewer.interview.scripted import ScriptedInterviewer
 from mockinterviewer.interview.state import InterviewState, Step, apply, is_decline, replay
+from mockinterviewer.interview.styles import get_style
 from mockinterviewer.store import Store
 from mockinterviewer.transcript import Session, SessionStatus, Speaker, Turn, TurnKind
 
@@ -90,6 +91,8 @@ class Orchestrator:
         self.coverage = coverage or _default_coverage()
         self.scripted = fallback or ScriptedInterviewer()
         self.state: InterviewState = replay(session.plan, session.turns)
+        self.style = get_style(session.plan.style)
+        self.max_follow_ups = self.style.max_follow_ups(session.max_follow_ups)
         self._covered_cache: dict[tuple[str, int], dict[str, list[str]]] = {}
         self._in_fallback = False
         self.coding = coding or CodingDesk(say=channel.info, edit=getattr(channel, "edit", None))
@@ -166,6 +169,8 @@ class Orchestrator:
             candidate_question=candidate_question,
             on_partial=self.channel.partial,
             on_retract=self._retract,
+            style=self.style,
+            level=self.session.plan.level,
         )
 
     def _question_ctx(self) -> QuestionContext:
@@ -190,7 +195,7 @@ class Orchestrator:
             covered=self._covered_cache[key],
             probed=list(current.probed) if current else [],
             follow_ups_asked=current.follow_ups if current else 0,
-            max_follow_ups=self.session.max_follow_ups,
+            max_follow_ups=self.max_follow_ups,
             seconds_left=state.seconds_left_on_question if current else planned.minutes * 60,
             question_number=state.question_index + 1,
             questions_in_round=len(state.planned_questions),
@@ -198,6 +203,8 @@ class Orchestrator:
             on_partial=self.channel.partial,
             on_retract=self._retract,
             code=self._code_status(question) if is_coding(question) else None,
+            style=self.style,
+            level=self.session.plan.level,
         )
 
     def _code_status(self, question: Question) -> CodeStatus:
@@ -392,11 +399,14 @@ class Orchestrator:
         # a submission is always answered (complexity, failing cases), whatever the follow-up count
         just_submitted = ctx.code is not None and ctx.code.just_submitted
         if current.skipped:
-            move = Move(kind=MoveKind.MOVE_ON, text="No problem. " + self.scripted.move_on(ctx).text)
+            move = Move(kind=MoveKind.MOVE_ON, text=f"{self.style.skipped} {self.scripted.move_on(ctx).text}")
         elif just_submitted:
             move = self.interviewer.after_answer(ctx)
+        elif self._ran_past_time_box(ctx):
+            follow_up = ctx.seconds_left > 0 and ctx.follow_ups_asked < ctx.max_follow_ups
+            move = self.scripted.cut_short(ctx, follow_up=follow_up)
         elif ctx.seconds_left <= 0:
-            move = Move(kind=MoveKind.MOVE_ON, text="We're at time for this question, so let's move on.")
+            move = Move(kind=MoveKind.MOVE_ON, text=self.style.at_time)
         elif ctx.follow_ups_asked >= ctx.max_follow_ups:
             move = self._keep_coding(ctx) or self.scripted.move_on(ctx)
         else:
@@ -411,6 +421,16 @@ class Orchestrator:
                       source=move.source, meta=meta)
         else:  # move on, wrap up, or a stray "ask": leave the question
             self._say(TurnKind.MOVE_ON, move.text, question_id=ctx.question.id, source=move.source, meta=meta)
+
+    def _ran_past_time_box(self, ctx: QuestionContext) -> bool:
+        """In a style that cuts long answers, whether the latest answer ran past its time box (a coding
+        question's answers run alongside the code, so they are never cut)."""
+        current = self.state.current
+        if not self.style.cut_long_answers or current is None or ctx.code is not None:
+            return False
+        latest = next((t for t in reversed(self.session.turns) if t.kind is TurnKind.ANSWER
+                       and t.question_id == current.question_id), None)
+        return latest is not None and latest.seconds > self.style.answer_time_box(current.minutes)
 
     def _listen_candidate_question(self) -> bool:
         while True:

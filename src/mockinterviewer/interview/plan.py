@@ -23,12 +23,18 @@ def plan_session(
     asked_before: Iterable[str] = (),
     focus: JobFocus | None = None,
     own_questions: Mapping[str, Question] | None = None,
+    level: str | None = None,
+    style: str | None = None,
 ) -> Plan:
     """Plan one round (`round_id`) or, with none, every round of the loop in order.
 
     `focus` ranks each round's questions by a job's requirements; `own_questions` (by round id: a
-    question about the candidate's own project, from the résumé) opens its round and counts in it."""
+    question about the candidate's own project, from the résumé) opens its round and counts in it.
+    `level` (default: the loop's) asks only questions written for it; it and the interviewer's
+    `style` are kept in the plan, so resuming and the report see them."""
     own = own_questions or {}
+    level = level or loop.level
+    questions = [q for q in questions if loop.asks(q)]
     if round_id is not None:
         try:
             rounds = [loop.round(round_id)]
@@ -47,14 +53,20 @@ def plan_session(
     # Rounds share questions (a story fits a screen and an onsite interview): the rounds with the
     # fewest fresh questions per question asked choose first, so a round with a large pool never
     # takes the only fresh questions of a small one. The plan keeps the loop's order.
-    for round_ in sorted(rounds, key=lambda r: _scarcity(questions, r, exclude, count, loop.level)):
+    for round_ in sorted(rounds, key=lambda r: _scarcity(questions, r, exclude, count, level)):
         wanted = count if count is not None else round_.questions
         first = [own[round_.id]] if round_.id in own else []
         chosen = first + (select_questions(
-            questions, round_, count=wanted - len(first), seed=seed, exclude=exclude, level=loop.level, taken=taken,
+            questions, round_, count=wanted - len(first), seed=seed, exclude=exclude, level=level, taken=taken,
             focus=focus,
         ) if wanted > len(first) else [])
         if not chosen:
+            if eligible_questions(questions, round_):
+                raise NotFoundError(
+                    f"The bank has no {level}-level questions for round '{round_.id}'.",
+                    hint=f"Choose another --level, or add '{level}' to the levels of questions written for it; "
+                         f"'mockinterviewer bank coverage --loop {loop.id}' lists what each round has.",
+                )
             raise NotFoundError(
                 f"The bank has no questions for round '{round_.id}'.",
                 hint="Add questions whose round_types include it, then run 'mockinterviewer bank lint'.",
@@ -65,7 +77,7 @@ def plan_session(
     planned = [
         PlannedRound(round_id=round_.id, questions=_budget(round_, chosen_by_round[round_.id])) for round_ in rounds
     ]
-    return Plan(loop_id=loop.id, seed=seed, rounds=planned)
+    return Plan(loop_id=loop.id, seed=seed, rounds=planned, level=level, style=style)
 
 
 def _scarcity(questions: Sequence[Question], round_: Round, exclude: set[str], count: int | None,

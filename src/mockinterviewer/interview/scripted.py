@@ -5,6 +5,9 @@ ask without hinting at the answer. On a coding question it first asks for the co
 submission by asking about time and space complexity and the cases that failed or are not
 handled, and asks once for a fix when hidden tests still fail. Acknowledgements are brief and
 neutral (never "great answer"), so that nothing the interviewer says reads as a grade.
+
+Its words and how hard it presses come from the session's style (`styles`): a tough interviewer
+asks for specifics again when an answer to a follow-up leaves the probed point uncovered.
 """
 
 from __future__ import annotations
@@ -13,13 +16,6 @@ import hashlib
 
 from mockinterviewer.bank.schema import Question
 from mockinterviewer.interview.interviewer import CodeStatus, Move, MoveKind, QuestionContext, RoundContext
-
-ACKNOWLEDGEMENTS = ("Thanks.", "Okay, got it.", "Understood, thank you.", "Thanks, that's helpful context.")
-MOVING_ON = (
-    "Let's move on.",
-    "Let's go to the next one.",
-    "I'd like to use our time for another question.",
-)
 
 # Topics a candidate commonly asks about, and what the practice interviewer can honestly say.
 _REPLIES: tuple[tuple[tuple[str, ...], str], ...] = (
@@ -68,7 +64,7 @@ class ScriptedInterviewer:
             f"Hi {ctx.candidate}, thanks for making the time. I'm {round_.interviewer}, and this is the "
             f"{round_.name} of the {ctx.loop.company} {ctx.loop.role} loop. We have about "
             f"{round_.duration_minutes} minutes and {ctx.questions_in_round} question{plural}. "
-            "Think out loud, and be specific about what you did yourself. "
+            f"{ctx.style.opening} "
             "Type /repeat, /skip, /time or /quit at any point. Let's start."
         )
 
@@ -81,19 +77,26 @@ class ScriptedInterviewer:
             return self.after_submission(ctx, ctx.code)
         if ctx.follow_ups_asked >= ctx.max_follow_ups or ctx.seconds_left <= 0:
             return self.move_on(ctx)
+        acknowledgement = _pick(ctx.style.acknowledgements, key)
         if ctx.code is not None and ctx.code.submissions == 0 and not ctx.code.prompted:
-            return Move(kind=MoveKind.FOLLOW_UP, text=f"{_pick(ACKNOWLEDGEMENTS, key)} {WRITE_IT}",
+            return Move(kind=MoveKind.FOLLOW_UP, text=f"{acknowledgement} {WRITE_IT}",
                         meta={"code_prompt": True})
         if ctx.code is not None and ctx.code.submissions and ctx.code.failing and not ctx.code.fix_asked:
             return Move(kind=MoveKind.FOLLOW_UP, text=FIX_IT, probes=_criteria_like(ctx.question, "edge")[:1],
                         meta={"fix_request": True})
+        pressed = self.vague_point(ctx) if ctx.style.press_vague else None
+        if pressed is not None:
+            criterion = ctx.question.rubric.criterion(pressed)
+            return Move(kind=MoveKind.FOLLOW_UP, text=f"{ctx.style.press} {criterion.follow_up}",
+                        probes=[criterion.id], meta={"pressed": True})
         target = self.next_probe(ctx)
         if target is None:
             return self.move_on(ctx)
         criterion = ctx.question.rubric.criterion(target)
+        lead = f"{acknowledgement} {ctx.style.probe_lead}".strip()
         return Move(
             kind=MoveKind.FOLLOW_UP,
-            text=f"{_pick(ACKNOWLEDGEMENTS, key)} {criterion.follow_up}",
+            text=f"{lead} {criterion.follow_up}",
             probes=[criterion.id],
         )
 
@@ -127,11 +130,33 @@ class ScriptedInterviewer:
             return None
         return max(open_criteria, key=lambda c: c.weight).id
 
+    @staticmethod
+    def vague_point(ctx: QuestionContext) -> str | None:
+        """The criterion the last follow-up probed when the answer to it still left it uncovered and it
+        was pressed only that once: the point to ask again for specifics. None otherwise."""
+        if not ctx.probed or len(ctx.answers) < 2:
+            return None
+        last = ctx.probed[-1]
+        if last in ctx.covered or ctx.probed.count(last) > 1:
+            return None
+        return last
+
     def move_on(self, ctx: QuestionContext) -> Move:
         key = f"{ctx.question.id}:move:{len(ctx.answers)}"
         last = ctx.question_number >= ctx.questions_in_round
-        text = _pick(ACKNOWLEDGEMENTS, key) + ("" if last else " " + _pick(MOVING_ON, key))
+        text = _pick(ctx.style.acknowledgements, key) + ("" if last else " " + _pick(ctx.style.moving_on, key))
         return Move(kind=MoveKind.MOVE_ON, text=text)
+
+    def cut_short(self, ctx: QuestionContext, *, follow_up: bool) -> Move:
+        """Stop an answer that ran past its time box: ask for the heaviest open point in brief
+        (`follow_up`), or move on when no follow-up is left."""
+        target = self.next_probe(ctx) if follow_up else None
+        if target is None:
+            return Move(kind=MoveKind.MOVE_ON, text=f"{ctx.style.cut} {self.move_on(ctx).text}",
+                        meta={"cut_short": True})
+        criterion = ctx.question.rubric.criterion(target)
+        return Move(kind=MoveKind.FOLLOW_UP, text=f"{ctx.style.cut} {ctx.style.cut_ask} {criterion.follow_up}",
+                    probes=[criterion.id], meta={"cut_short": True})
 
     def invite_questions(self, ctx: RoundContext) -> str:
         return (

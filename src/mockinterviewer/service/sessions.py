@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from mockinterviewer.bank.loader import Bank, load_bank
-from mockinterviewer.bank.schema import Loop
+from mockinterviewer.bank.schema import LEVELS, Loop
 from mockinterviewer.channels.base import Channel, Reply
 from mockinterviewer.config import Settings
 from mockinterviewer.errors import InputError
@@ -24,6 +24,7 @@ from mockinterviewer.grading.session import asked_questions, grade_session
 from mockinterviewer.interview.interviewer import Interviewer
 from mockinterviewer.interview.orchestrator import Orchestrator
 from mockinterviewer.interview.plan import plan_session
+from mockinterviewer.interview.styles import get_style
 from mockinterviewer.service.fitting import Document, Fitting
 from mockinterviewer.service.wiring import build_grader, build_interviewer
 from mockinterviewer.store import SessionSummary, Store, open_store
@@ -142,14 +143,21 @@ class Interviews:
         max_follow_ups: int | None = None,
         job: Document | None = None,
         resume: Document | None = None,
+        level: str | None = None,
+        style: str | None = None,
     ) -> Running:
         """Plan and record a new session (questions the candidate had before are not repeated), held.
 
         `job`: a job description's text: each round's questions are ranked by its requirements, and
         the opening and the report name its role and team. `resume`: a résumé's text: behavioral and
         hiring-manager rounds open with a question about one of the candidate's own projects. Both
-        are read here, offline; they are stored only in the session's plan."""
+        are read here, offline; they are stored only in the session's plan. `level` (mid, senior,
+        staff; default: the loop's) asks only questions written for it and sets the report's bar;
+        `style` (warm, neutral, tough) is the interviewer's; both are kept in the plan."""
         the_loop = self.loop(loop_id)
+        if level is not None and level not in LEVELS:
+            raise InputError(f"Unknown level '{level}'.", hint=f"Use one of: {', '.join(LEVELS)}.")
+        get_style(style)  # an unknown style fails before anything is recorded
         fitting = Fitting.read(job, resume, the_loop, list(self.bank.questions.values()), round_id)
         store = self.store
         chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
@@ -162,7 +170,7 @@ class Interviews:
             own = fitting.own_questions(taken)
             plan = plan_session(
                 the_loop, list(bank.questions.values()), round_id=round_id, count=questions, seed=chosen_seed,
-                asked_before=taken, focus=fitting.focus, own_questions=own,
+                asked_before=taken, focus=fitting.focus, own_questions=own, level=level, style=style,
             )
             plan = fitting.record(plan, own)
             return Session(
