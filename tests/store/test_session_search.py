@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import event
 
 from mockinterviewer.store import Store
-from mockinterviewer.store.session_search import SessionFilter, SessionSearch
+from mockinterviewer.store.session_search import SessionFilter, SessionSearch, Visible, assigned_to
 from mockinterviewer.transcript import (
     CriterionGrade,
     Plan,
@@ -57,7 +57,7 @@ def search(migrated_store: Store) -> SessionSearch:
     return SessionSearch(s)
 
 
-def ids(search: SessionSearch, candidates: list[str] | None = None, **wanted: object) -> list[str]:
+def ids(search: SessionSearch, candidates: Visible = None, **wanted: object) -> list[str]:
     page = search.page(SessionFilter(**wanted), candidates=candidates, size=100)  # type: ignore[arg-type]
     assert page.total == len(page.sessions)
     return [s.summary.id for s in page.sessions]
@@ -166,3 +166,19 @@ def test_turns_counted_and_score_follows_coach_overrides(migrated_store: Store) 
     assert ids(search, min_score=3.9) == ["s10"]
     listed = search.page(SessionFilter()).sessions[0]
     assert (listed.score, listed.summary.turns) == (4.0, 1)
+
+
+def test_a_coach_s_candidates_as_a_subquery(search: SessionSearch) -> None:
+    from mockinterviewer.store.accounts import Accounts, Role
+
+    accounts = Accounts(search.store)
+    for name, role in (("coach", Role.COACH), ("lone", Role.COACH), ("ada", Role.CANDIDATE),
+                       ("bob", Role.CANDIDATE), ("cyd", Role.CANDIDATE)):
+        accounts.add_user(name, role, "password-123")
+    accounts.assign("coach", "ada")
+    accounts.assign("coach", "bob")
+    assert ids(search, candidates=assigned_to(accounts.get("coach").id)) == ["s04", "s03", "s02", "s01"]
+    assert ids(search, candidates=assigned_to(accounts.get("coach").id), candidate="cyd") == []
+    assert ids(search, candidates=assigned_to(accounts.get("lone").id)) == []
+    page = search.page(SessionFilter(status="interrupted"), candidates=assigned_to(accounts.get("coach").id))
+    assert [s.summary.id for s in page.sessions] == ["s04"]

@@ -1,10 +1,11 @@
 """The sessions list as SQL: filter by candidate, loop, round, start date, status and score, and read one
 page with the count of all that match (LIMIT/OFFSET and COUNT), never loading every session.
 
-Which candidates' sessions a viewer may see is given by the caller (`Accounts`' rules); a filter on a
-candidate outside them matches nothing. `interrupted` is a session left in progress by a process that
-died: the store's locks tell it from a running one, so those two statuses are told apart among the
-in-progress sessions that match the other filters (the running ones are few: one per live process).
+Which candidates' sessions a viewer may see is given by the caller (`Accounts`' rules: a candidate's own
+name, or `assigned_to(coach)`); a filter on a candidate outside them matches nothing. `interrupted` is a
+session left in progress by a process that died: the store's locks tell it from a running one, so those
+two statuses are told apart among the in-progress sessions that match the other filters (the running
+ones are few: one per live process).
 """
 
 from __future__ import annotations
@@ -17,12 +18,23 @@ from typing import Any
 
 from sqlalchemy import Select, func, select, true
 
+from mockinterviewer.store.account_tables import AssignmentRow, UserRow
 from mockinterviewer.store.store import SessionSummary, Store
 from mockinterviewer.store.tables import SessionRoundRow, SessionRow, TurnRow
 from mockinterviewer.transcript import SessionStatus
 
 INTERRUPTED = "interrupted"
 STATUSES = ("completed", "unfinished", "in_progress", INTERRUPTED)
+
+
+# whose sessions may be listed: names, a query giving them (`assigned_to`), or None for everyone's
+Visible = Collection[str] | Select[Any] | None
+
+
+def assigned_to(coach_id: int) -> Select[Any]:
+    """The names of the candidates a coach follows, as a subquery (cheaper than a long list of names)."""
+    return (select(UserRow.name).join(AssignmentRow, AssignmentRow.candidate_id == UserRow.id)
+            .where(AssignmentRow.coach_id == coach_id))
 
 
 @dataclass(frozen=True)
@@ -63,10 +75,12 @@ class SessionSearch:
     def __init__(self, store: Store) -> None:
         self.store = store
 
-    def _where(self, query: Select[Any], wanted: SessionFilter, candidates: Collection[str] | None) -> Select[Any]:
+    def _where(self, query: Select[Any], wanted: SessionFilter, candidates: Visible) -> Select[Any]:
         """`query` narrowed to `wanted` (its status only as far as the stored one: in progress covers both
         running and interrupted)."""
-        if candidates is not None:
+        if isinstance(candidates, Select):
+            query = query.where(SessionRow.candidate.in_(candidates))
+        elif candidates is not None:
             query = query.where(SessionRow.candidate.in_(sorted(candidates)))
         if wanted.candidate is not None:
             query = query.where(SessionRow.candidate == wanted.candidate)
@@ -88,7 +102,7 @@ class SessionSearch:
             query = query.where(SessionRow.status == stored)
         return query
 
-    def _running(self, wanted: SessionFilter, candidates: Collection[str] | None) -> Any:
+    def _running(self, wanted: SessionFilter, candidates: Visible) -> Any:
         """For the statuses in progress and interrupted, the condition keeping the sessions a live process runs,
         or those none does (None for the other statuses)."""
         if wanted.status not in (SessionStatus.IN_PROGRESS.value, INTERRUPTED):
@@ -100,11 +114,11 @@ class SessionSearch:
             return SessionRow.id.not_in(running) if running else true()
         return SessionRow.id.in_(running)
 
-    def page(self, wanted: SessionFilter, *, candidates: Collection[str] | None = None, page: int = 1,
+    def page(self, wanted: SessionFilter, *, candidates: Visible = None, page: int = 1,
              size: int = 25) -> SessionPage:
         """Page `page` (clamped to the pages there are) of the sessions matching `wanted`, newest first,
         among those of `candidates` (None: everyone's)."""
-        if candidates is not None and not candidates:
+        if candidates is not None and not isinstance(candidates, Select) and not candidates:
             return SessionPage([], 0, 1, 1)
         running = self._running(wanted, candidates)
         count = self._where(select(func.count()).select_from(SessionRow), wanted, candidates)

@@ -21,7 +21,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mockinterviewer.safe_text import strip_controls
 from mockinterviewer.store.accounts import MAX_NAME, Role, normal_name
-from mockinterviewer.store.session_search import STATUSES, SessionFilter, SessionPage, SessionSearch
+from mockinterviewer.store.session_search import STATUSES, SessionFilter, SessionPage, SessionSearch, assigned_to
 
 if TYPE_CHECKING:
     from mockinterviewer.web.app import Web
@@ -124,7 +124,8 @@ def add_sessions_list_routes(app: FastAPI, web: Web) -> None:
         asked = parse_list_request(request.query_params)
         candidates = [viewer.name] if viewer.role is Role.CANDIDATE else await run_in_threadpool(
             web.accounts.candidates_of, viewer)
-        found: SessionPage = await run_in_threadpool(search.page, asked.wanted, candidates=candidates,
+        visible = candidates if viewer.role is Role.CANDIDATE else assigned_to(viewer.id)
+        found: SessionPage = await run_in_threadpool(search.page, asked.wanted, candidates=visible,
                                                      page=asked.page, size=PAGE_SIZE)
         bank = await run_in_threadpool(lambda: web.interviews.bank)
         loops = sorted((loop.id, f"{loop.company} {loop.role}") for loop in bank.loops.values())
