@@ -35,6 +35,7 @@ from mockinterviewer.web.channel import BrowserChannel
 from mockinterviewer.web.code_pages import add_code_routes, editor_for
 from mockinterviewer.web.security import csrf_ok
 from mockinterviewer.web.streaming import stream_reply
+from mockinterviewer.web.voice_pages import add_voice_routes
 
 if TYPE_CHECKING:
     from mockinterviewer.web.app import Web
@@ -51,6 +52,7 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
     """Add the interview pages to `app` (`web` is the app's `Web`)."""
     interviews = web.interviews
     add_code_routes(app, web, not_found=not_found, refused=refused)  # the live-coding editor's Run and Submit
+    add_voice_routes(app, web, not_found=not_found, refused=refused)  # a spoken answer's upload and commit
 
     def forbidden(request: Request, viewer: Account) -> Response:
         return web.page(request, "error.html", {
