@@ -73,6 +73,7 @@ def test_json_holds_the_report_review_and_transcript(reviewed: Site) -> None:
     assert response.headers["content-disposition"] == f'attachment; filename="session-{SPOKEN_ID}.json"'
     assert response.text.isascii()
     data = json.loads(response.text)
+    assert data["status"] == "interrupted"  # in progress, and no process runs it: as the sessions list says
     assert data["report"]["session_id"] == SPOKEN_ID and data["report"]["questions"][0]["score"] == 2.5
     review = data["review"]
     assert review["overridden"] and review["score"] == 3.25 and review["grader_score"] == 2.5
@@ -98,6 +99,7 @@ def test_the_printable_page_has_print_css_and_no_script(reviewed: Site) -> None:
     assert '<span class="overridden">with coach overrides: <strong>3.25</strong> / 4</span>' in page
     assert '<span class="label">Comment</span> by carol' in page and "(edited)" in page
     assert "Delivery: 90 words/min" in page and "audio: turn-0001.wav" in page
+    assert "· interrupted" in page
     css = reviewed.new_client().get("/static/print.css")
     assert css.status_code == 200 and "@media print" in css.text and "break-inside: avoid" in css.text
 

@@ -28,7 +28,8 @@ from mockinterviewer.grading.report import Report, build_report
 from mockinterviewer.safe_text import markdown_safe, strip_controls
 from mockinterviewer.store.accounts import Account, aware
 from mockinterviewer.store.review import CommentThread, Override, SessionTotals
-from mockinterviewer.transcript import QuestionGrade, Session, Turn, TurnKind
+from mockinterviewer.store.store import Store
+from mockinterviewer.transcript import QuestionGrade, Session, SessionStatus, Turn, TurnKind
 from mockinterviewer.web.audio import SpokenAnswer, audio_name, spoken_answers
 
 if TYPE_CHECKING:
@@ -49,6 +50,7 @@ class SessionExport:
     overrides: list[Override]  # every override, oldest first; the newest per criterion counts
     comments: list[CommentThread]
     spoken: dict[int, SpokenAnswer]
+    status: str  # as the sessions list shows it: "interrupted" for one left in progress by a process that died
 
     def grade(self, question_id: str) -> QuestionGrade | None:
         return next((g for g in self.report.questions if g.question_id == question_id), None)
@@ -80,7 +82,13 @@ def load_export(web: Web, viewer: Account, session_id: str) -> SessionExport:
     return SessionExport(session=session, report=report, totals=web.reviews.totals(viewer, session_id),
                          overrides=web.reviews.override_history(viewer, session_id),
                          comments=web.reviews.comments(viewer, session_id),
-                         spoken=spoken_answers(session, store.data_dir))
+                         spoken=spoken_answers(session, store.data_dir), status=_shown_status(store, session))
+
+
+def _shown_status(store: Store, session: Session) -> str:
+    if session.status is SessionStatus.IN_PROGRESS and not store.running_sessions([session.id]):
+        return "interrupted"
+    return session.status.value
 
 
 def _n(value: float) -> str:
@@ -185,6 +193,7 @@ def export_json(x: SessionExport) -> str:
     data = {
         "export": "mockinterviewer session",
         "version": 1,
+        "status": x.status,
         "report": _report_data(x.report),
         "review": {
             "overridden": t.overridden, "score": t.score, "grader_score": t.grader_score, "max_score": t.max_score,
