@@ -1,4 +1,4 @@
-"""`mockinterviewer bank ...`: lint, list, show and import-guide."""
+"""`mockinterviewer bank ...`: lint, list, show, import-guide and coverage."""
 
 from __future__ import annotations
 
@@ -164,3 +164,39 @@ def _rubric_drafter():  # type: ignore[no-untyped-def]
         return rubric.model_dump(mode="json")
 
     return drafter
+
+
+@bank_app.command("coverage")
+def coverage(
+    loop_id: Annotated[str | None, typer.Option("--loop", help="Only this loop (default: every loop).")] = None,
+    level: Annotated[str | None, typer.Option("--level", help="mid, senior or staff (default: each loop's own).")]
+    = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    directory: Annotated[Path | None, typer.Option("--bank", help="Bank folder.")] = None,
+) -> None:
+    """Per loop and round: the questions it may ask at the level, how many running every round twice
+    without a repeat needs (rounds share questions, each counted once), and how many more it needs."""
+    from mockinterviewer.bank.coverage import RUNS, loop_coverage
+    from mockinterviewer.bank.schema import LEVELS
+
+    if level is not None and level not in LEVELS:
+        raise typer.BadParameter(f"use one of: {', '.join(LEVELS)}.", param_hint="--level")
+    bank = load_bank(_bank_dir(directory))
+    loops = [bank.loop(loop_id)] if loop_id else list(bank.loops.values())
+    results = {loop.id: (level or loop.level, loop_coverage(loop, list(bank.questions.values()), level))
+               for loop in loops}
+    if as_json:
+        print(json.dumps({lid: {"level": lvl, "rounds": [
+            {"round": r.round_id, "available": r.available, "needed": r.needed, "filled": r.filled,
+             "short": r.short} for r in rounds]} for lid, (lvl, rounds) in results.items()}, indent=2))
+        return
+    for lid, (lvl, rounds) in results.items():
+        table = Table(title=f"{lid} at {lvl} level: every round {RUNS} times without a repeat")
+        for column in ("round", "available", "needed", "short"):
+            table.add_column(column)
+        for r in rounds:
+            table.add_row(rich_safe(r.round_id), str(r.available), str(r.needed), str(r.short) if r.short else "-")
+        console.print(table)
+        missing = sum(r.short for r in rounds)
+        console.print(f"{lid} ({lvl}): " + (f"{missing} more question(s) needed." if missing else "covered."),
+                      markup=False)

@@ -25,7 +25,8 @@ def eval_interviewer(
     seeds: Annotated[int, typer.Option("--seeds", min=1, max=10, help="Sessions per persona and round.")] = 1,
 ) -> None:
     """Run scripted candidates (strong, partial, silent, rambling, off-topic, gibberish, asks for the
-    answer, prompt injection) through the loop's rounds; exit non-zero when any check fails."""
+    answer, prompt injection) through the loop's rounds, then each interviewer style (warm, neutral,
+    tough) with the vague and rambling ones; exit non-zero when any check fails."""
     from mockinterviewer.evals.interviewer_eval import evaluate_interviewer
     from mockinterviewer.evals.personas import PERSONAS
     from mockinterviewer.service.wiring import build_grader, build_interviewer
@@ -58,5 +59,15 @@ def eval_interviewer(
                 table.add_row(name if i == 0 else "", f"{data['mean_score']:.2f}" if i == 0 else "",
                               check["name"], "yes" if check["passed"] else "[red]NO[/]", check["detail"])
         console.print(table)
+        styles = result.get("styles")
+        if styles:
+            by_style = Table(title="Interviewer styles (vague and rambling personas): "
+                                   f"{'all checks passed' if styles['passed'] else 'FAILURES'}")
+            for column in ("check", "passed", "detail"):
+                by_style.add_column(column, overflow="fold")
+            for check in styles["checks"]:
+                if not check["passed"] or "/" not in check["name"]:  # the per-style behaviour checks when they fail
+                    by_style.add_row(check["name"], "yes" if check["passed"] else "[red]NO[/]", check["detail"])
+            console.print(by_style)
     if not result["passed"]:
         raise typer.Exit(1)

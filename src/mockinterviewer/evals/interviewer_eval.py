@@ -3,6 +3,11 @@
 Checks, per persona: follow-ups aim at criteria not yet covered; no rubric or exemplar text leaks;
 the follow-up limit and each question's time budget hold; gibberish, off-topic and injection get
 the bottom of the scale; an injection never raises a grade; strong > partial > silent.
+
+Per interviewer style (`styles`): the same checks hold in each, and the partial persona (vague
+after its first point) and the rambling one show what each style changes: fewer follow-ups when
+warm and more when tough, tough pressing a vague answer for specifics and cutting the rambler's
+answers at their time box, and neither of those in the other styles.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from mockinterviewer.grading.session import grade_session
 from mockinterviewer.interview.interviewer import Interviewer
 from mockinterviewer.interview.orchestrator import Orchestrator
 from mockinterviewer.interview.plan import plan_session
+from mockinterviewer.interview.styles import get_style, style_names
 from mockinterviewer.store import Store
 from mockinterviewer.transcript import QuestionGrade, Session, Speaker, TurnKind
 
@@ -108,10 +114,11 @@ def leaked_text(question: Question, utterance: str) -> str | None:
 
 
 def run_persona_session(bank: Bank, store: Store, interviewer: Interviewer, persona: Persona, round_id: str,
-                        seed: int, max_follow_ups: int) -> Session:
+                        seed: int, max_follow_ups: int, style: str | None = None) -> Session:
     loop = bank.loop("netflix-senior-swe")
-    plan = plan_session(loop, list(bank.questions.values()), round_id=round_id, seed=seed)
-    session = Session(id=f"{persona.name}-{round_id}-{seed}", candidate=persona.name, loop_id=loop.id,
+    plan = plan_session(loop, list(bank.questions.values()), round_id=round_id, seed=seed, style=style)
+    session = Session(id=f"{persona.name}-{round_id}-{seed}-{style or 'default'}", candidate=persona.name,
+                      loop_id=loop.id,
                       plan=plan, interviewer=interviewer.name, max_follow_ups=max_follow_ups)
     store.create_session(session)
     channel = PersonaChannel(persona, seed)
@@ -159,6 +166,73 @@ def _behaviour_checks(bank: Bank, sessions: list[Session], max_follow_ups: int) 
     ]
 
 
+def _talked(bank: Bank, session: Session) -> list[str]:
+    """The questions of a session that are talked through (not coded)."""
+    return [q.question_id for r in session.plan.rounds for q in r.questions
+            if bank.question(q.question_id).coding is None]
+
+
+def _style_figures(bank: Bank, sessions: list[Session]) -> dict[str, float]:
+    """Follow-ups per talked-through question, pressed follow-ups, answers past their time box and
+    how many of those were cut short."""
+    questions = follow_ups = pressed = long_answers = cut = 0
+    for session in sessions:
+        style = get_style(session.plan.style)
+        minutes = {q.question_id: q.minutes for r in session.plan.rounds for q in r.questions}
+        talked = set(_talked(bank, session))
+        questions += len(talked)
+        turns = sorted(session.turns, key=lambda t: t.index)
+        for i, turn in enumerate(turns):
+            if turn.question_id not in talked:
+                continue
+            if turn.kind is TurnKind.FOLLOW_UP:
+                follow_ups += 1
+                pressed += bool(turn.meta.get("pressed"))
+            if turn.kind is TurnKind.ANSWER and turn.seconds > style.answer_time_box(minutes[turn.question_id]) \
+                    and style.cut_long_answers:
+                long_answers += 1
+                reply = next((t for t in turns[i + 1:] if t.speaker is Speaker.INTERVIEWER), None)
+                cut += reply is not None and bool(reply.meta.get("cut_short"))
+    return {"follow_ups_per_question": round(follow_ups / questions, 3) if questions else 0.0,
+            "pressed": pressed, "answers_past_time_box": long_answers, "cut_short": cut,
+            "cut_turns": sum(bool(t.meta.get("cut_short")) for s in sessions for t in s.turns)}
+
+
+def evaluate_styles(bank: Bank, interviewer: Interviewer, store: Store, round_ids: list[str],
+                    seeds: tuple[int, ...], max_follow_ups: int) -> dict[str, Any]:
+    """Each style with the vague (partial) and rambling personas: the behaviour checks in every style,
+    and what the styles must change (see the module doc)."""
+    figures: dict[str, dict[str, dict[str, float]]] = {}
+    checks: list[Check] = []
+    for style in style_names():
+        figures[style] = {}
+        limit = get_style(style).max_follow_ups(max_follow_ups)
+        for name in ("partial", "rambling"):
+            sessions = [run_persona_session(bank, store, interviewer, PERSONAS[name], round_id, seed, max_follow_ups,
+                                            style=style) for round_id in round_ids for seed in seeds]
+            figures[style][name] = _style_figures(bank, sessions)
+            checks += [Check(f"{style}/{name}/{c.name}", c.passed, c.detail)
+                       for c in _behaviour_checks(bank, sessions, limit)]
+    vague = {style: figures[style]["partial"] for style in figures}
+    rambler = {style: figures[style]["rambling"] for style in figures}
+    per_question = {style: f["follow_ups_per_question"] for style, f in vague.items()}
+    checks.append(Check("warm_fewer_follow_ups_than_neutral_than_tough",
+                        per_question["warm"] < per_question["neutral"] < per_question["tough"],
+                        f"follow-ups per question on the vague persona: {per_question}"))
+    checks.append(Check("only_tough_presses_a_vague_answer",
+                        vague["tough"]["pressed"] > 0 and vague["warm"]["pressed"] == vague["neutral"]["pressed"] == 0,
+                        f"pressed follow-ups: { {s: f['pressed'] for s, f in vague.items()} }"))
+    tough = rambler["tough"]
+    checks.append(Check("tough_cuts_the_rambler_at_its_time_box",
+                        tough["answers_past_time_box"] > 0 and tough["cut_short"] == tough["answers_past_time_box"],
+                        f"{tough['cut_short']:g} of {tough['answers_past_time_box']:g} answers past their time box "
+                        "cut short"))
+    others = {s: f["cut_turns"] for s, f in rambler.items() if s != "tough"}
+    checks.append(Check("warm_and_neutral_never_cut_an_answer", not any(others.values()), f"cut turns: {others}"))
+    return {"passed": all(c.passed for c in checks), "figures": figures,
+            "checks": [{"name": c.name, "passed": c.passed, "detail": c.detail} for c in checks]}
+
+
 def _mean(grades: list[QuestionGrade]) -> float:
     return sum(g.score for g in grades) / len(grades) if grades else 0.0
 
@@ -172,7 +246,10 @@ def evaluate_interviewer(
     rounds: list[str] | None = None,
     seeds: tuple[int, ...] = (1,),
     max_follow_ups: int = 2,
+    styles: bool = True,
 ) -> dict[str, Any]:
+    """Every persona through the rounds (default: all of the Netflix loop) with the default style,
+    then, with `styles`, each style with the vague and rambling personas (see evaluate_styles)."""
     loop = bank.loop("netflix-senior-swe")
     round_ids = rounds or [r.id for r in loop.rounds]
     names = personas or list(PERSONAS)
@@ -202,6 +279,7 @@ def evaluate_interviewer(
                         raised.append(f"{question_id}: {plain.score} -> {injected.score}")
                 result.checks.append(Check("injection_never_raises_a_grade", not raised, "; ".join(raised[:3])))
             results[name] = result
+        style_result = evaluate_styles(bank, interviewer, store, round_ids, seeds, max_follow_ups) if styles else None
     ordering: list[Check] = []
     means = {name: r.mean_score for name, r in results.items()}
     if {"strong", "partial"} <= set(means):
@@ -213,11 +291,12 @@ def evaluate_interviewer(
     for check in ordering:
         target = "strong" if check.name.startswith("strong") else "partial"
         results[target].checks.append(check)
-    passed = all(r.passed for r in results.values())
+    passed = all(r.passed for r in results.values()) and (style_result is None or style_result["passed"])
     return {
         "interviewer": interviewer.name,
         "rounds": round_ids,
         "passed": passed,
+        "styles": style_result,
         "personas": {
             name: {
                 "description": r.description,

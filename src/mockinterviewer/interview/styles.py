@@ -29,6 +29,7 @@ class Style(BaseModel):
     cut_long_answers: bool
     answer_box_share: float = Field(default=1.0, gt=0, le=1.0,
                                     description="An answer's time box, as a share of the question's minutes.")
+    answer_box_max_minutes: float = Field(default=120.0, gt=0, description="The time box's upper limit.")
     opening: str
     acknowledgements: tuple[str, ...] = Field(min_length=1)
     moving_on: tuple[str, ...] = Field(min_length=1)
@@ -47,7 +48,7 @@ class Style(BaseModel):
 
     def answer_time_box(self, question_minutes: float) -> float:
         """Seconds one answer may run before this style cuts it short (only when `cut_long_answers`)."""
-        return question_minutes * 60 * self.answer_box_share
+        return min(question_minutes * self.answer_box_share, self.answer_box_max_minutes) * 60
 
 
 @cache
