@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from mockinterviewer.grading.render import render
 from mockinterviewer.grading.report import build_report
+from mockinterviewer.transcript import CodeReview
 from mockinterviewer.web.exports import FORMATS
 from tests.web.conftest import Site, add_session, csrf_of, logged_in
 from tests.web.spoken_session import SPOKEN_ID, add_spoken_session
@@ -116,6 +117,22 @@ def test_candidate_text_is_escaped_in_every_format(reviewed: Site) -> None:
     assert "&lt;script&gt;alert(&#39;answer&#39;)&lt;/script&gt;" in html and "&lt;b&gt;better&lt;/b&gt;" in html
     data = json.loads(_export(reviewed, "ada", "cccc3333", "json"))
     assert data["transcript"][1]["text"] == HOSTILE  # JSON carries the text itself, as data
+
+
+def test_a_coding_questions_code_and_tests_are_exported_as_text(site: Site) -> None:
+    code = "def f(x):\n    return '</code><script>alert(1)</script>'\n"
+    add_session(site.store, "eeee5555", "ada")
+    (grade,) = site.store.load_grades("eeee5555")
+    tests = [{"name": "hidden-1", "status": "passed"},
+             {"name": "hidden-2", "status": "failed", "input": [1], "expected": 2, "got": "<b>3</b>"}]
+    grade.code = CodeReview(lang="python", code=code, passed=1, total=2, tests=tests)
+    site.store.save_grades("eeee5555", [grade])
+    html = _export(site, "ada", "eeee5555", "html")
+    assert "1 of 2\n    hidden tests passed" in html and "hidden-1: passed" in html
+    assert "hidden-2: " in html and "&lt;b&gt;3&lt;/b&gt;" in html
+    assert "&lt;/code&gt;&lt;script&gt;" in html and "<script" not in html
+    md = _export(site, "ada", "eeee5555", "md")
+    assert "    return '</code><script>alert(1)</script>'" in md.split("```python")[1]  # inside the CLI's fence
 
 
 def test_only_the_candidate_and_assigned_coaches_export(reviewed: Site) -> None:

@@ -23,6 +23,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from mockinterviewer.errors import BankError, NotFoundError
+from mockinterviewer.grading.code import outcome_line
 from mockinterviewer.grading.render import render
 from mockinterviewer.grading.report import Report, build_report
 from mockinterviewer.safe_text import markdown_safe, strip_controls
@@ -225,6 +226,7 @@ def _file_name(session_id: str, fmt: str) -> str:
 
 def add_export_routes(app: FastAPI, web: Web, *, not_found: Page) -> None:
     """Add `GET /sessions/{id}/export/{md|json|html}` to `app` (`web` is the app's `Web`)."""
+    web.templates.env.globals["test_outcome"] = outcome_line  # a hidden test's result, worded as in the report
 
     @app.get("/sessions/{session_id}/export/{fmt}")
     async def export(request: Request, session_id: str, fmt: str) -> Response:
