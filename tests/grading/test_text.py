@@ -8,6 +8,7 @@ from mockinterviewer.grading.text import (
     clauses,
     content_stems,
     fuzzy_match,
+    says_hypothetically,
     sentences,
     stem,
     synonyms,
@@ -96,3 +97,18 @@ def test_synonyms_are_symmetric_and_general() -> None:
     assert stem("unlimited") in synonyms(stem("infinite"))
     assert stem("storage") in synonyms(stem("memory"))
     assert synonyms(stem("retry")) == frozenset() or stem("loop") not in synonyms(stem("retry"))
+
+
+@pytest.mark.parametrize(("text", "hypothetical"), [
+    ("I'd run it as a three-week process", True),
+    ("and I'd pick a slot that works across time zones", True),
+    ("I'd need more data first", True),
+    ("I will ask the team", True),
+    ("what I'd got wrong", False),
+    ("the synthetic dataset I'd been testing with", False),
+    ("I'd already written the doc", False),
+    ("I'd argued for it in front of my director", False),
+    ("I asked him for his side", False),
+])
+def test_what_the_speaker_would_do_is_told_from_what_they_did(text: str, hypothetical: bool) -> None:
+    assert says_hypothetically(text) is hypothetical

@@ -285,6 +285,9 @@ _HYPOTHETICAL_RE = re.compile(
     r"\b(?:" + "|".join(re.escape(cue).replace(r"\ ", r"\s+") for cue in data_lines("hypothetical-cues.txt")) + r")\b",
     re.IGNORECASE,
 )
+_ADVERBS = r"(?:already|never|just|also|only|always|actually|originally|even|ever|probably|really|since)"
+_I_D_RE = re.compile(r"\bI'd\s+(?:" + _ADVERBS + r"\s+)*([A-Za-z]+)", re.IGNORECASE)
+_PAST_PARTICIPLES = frozenset(" ".join(data_lines("past-participles.txt")).split())
 _FIRST_PERSON_RE = re.compile(r"\b(?:I|I'm|I'd|I've|I'll|me|my|myself|mine)\b")
 
 
@@ -295,5 +298,12 @@ def says_i(text: str) -> bool:
 
 def says_hypothetically(text: str) -> bool:
     """True when `text` says what the speaker would, will or could do ("I'd run it", "I will ask"),
-    not what they did: the cues are in data/hypothetical-cues.txt."""
-    return bool(_HYPOTHETICAL_RE.search(text.replace("\u2019", "'")))
+    not what they did ("I'd got it wrong" is past): the cues are in data/hypothetical-cues.txt."""
+    text = text.replace("\u2019", "'")
+    if _HYPOTHETICAL_RE.search(text):
+        return True
+    return any(not _is_past_participle(m.group(1).lower()) for m in _I_D_RE.finditer(text))
+
+
+def _is_past_participle(word: str) -> bool:
+    return word in _PAST_PARTICIPLES or (word.endswith("ed") and not word.endswith("eed") and len(word) > 4)
