@@ -22,7 +22,6 @@ from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from mockinterviewer.errors import NotFoundError
 from mockinterviewer.store.accounts import Account
@@ -129,12 +128,12 @@ def add_audio_routes(app: FastAPI, web: Web, *, not_found: Page) -> None:
     web.templates.env.globals["spoken_answers"] = lambda session: spoken_answers(session, data_dir)
 
     @app.get("/sessions/{session_id}/audio/{name}")
-    async def answer_audio(request: Request, session_id: str, name: str) -> Response:
+    def answer_audio(request: Request, session_id: str, name: str) -> Response:  # run in the thread pool
         viewer = web.viewer(request)
         if viewer is None:
             return RedirectResponse("/login", status_code=303)
         try:
-            full_id = await run_in_threadpool(web.accounts.require_session, viewer, session_id)
+            full_id = web.accounts.require_session(viewer, session_id)
         except NotFoundError:
             return not_found(request, viewer)
         path = audio_file(data_dir, full_id, name) if full_id == session_id else None

@@ -49,20 +49,20 @@ def add_delete_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page)
         return store.load_session(web.accounts.require_session(viewer, session_id))
 
     @app.get("/sessions/{session_id}/delete")
-    async def confirm_delete(request: Request, session_id: str) -> Response:
+    def confirm_delete(request: Request, session_id: str) -> Response:  # run in the thread pool
         viewer = web.viewer(request)
         if viewer is None:
             return RedirectResponse("/login", status_code=303)
         try:
-            session = await run_in_threadpool(load, viewer, session_id)
+            session = load(viewer, session_id)
         except NotFoundError:
             return not_found(request, viewer)
         if session.id != session_id:
             return RedirectResponse(f"/sessions/{session.id}/delete", status_code=303)
         if not may_delete(viewer, session):
             return coach_refused(request, viewer)
-        overrides = await run_in_threadpool(web.reviews.override_history, viewer, session.id)
-        comments = await run_in_threadpool(web.reviews.comments, viewer, session.id)
+        overrides = web.reviews.override_history(viewer, session.id)
+        comments = web.reviews.comments(viewer, session.id)
         audio = sum(1 for s in spoken_answers(session, store.data_dir).values() if s.file_name)
         return web.page(request, "session_delete.html", {
             "viewer": viewer, "session": session, "overrides": len(overrides), "comments": len(comments),
@@ -70,7 +70,7 @@ def add_delete_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page)
 
     @app.post("/sessions/{session_id}/delete")
     async def delete(request: Request, session_id: str) -> Response:
-        viewer = web.viewer(request)
+        viewer = await run_in_threadpool(web.viewer, request)
         if viewer is None:
             return RedirectResponse("/login", status_code=303)
         form = {key: value for key, value in (await request.form()).items() if isinstance(value, str)}

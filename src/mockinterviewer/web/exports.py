@@ -20,7 +20,6 @@ from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from mockinterviewer.errors import BankError, NotFoundError
 from mockinterviewer.grading.code import outcome_line
@@ -229,20 +228,20 @@ def add_export_routes(app: FastAPI, web: Web, *, not_found: Page) -> None:
     web.templates.env.globals["test_outcome"] = outcome_line  # a hidden test's result, worded as in the report
 
     @app.get("/sessions/{session_id}/export/{fmt}")
-    async def export(request: Request, session_id: str, fmt: str) -> Response:
+    def export(request: Request, session_id: str, fmt: str) -> Response:  # run in the thread pool
         viewer = web.viewer(request)
         if viewer is None:
             return RedirectResponse("/login", status_code=303)
         if fmt not in FORMATS:
             return not_found(request, viewer)
         try:
-            full_id = await run_in_threadpool(web.accounts.require_session, viewer, session_id)
+            full_id = web.accounts.require_session(viewer, session_id)
         except NotFoundError:
             return not_found(request, viewer)
         if full_id != session_id:
             return RedirectResponse(f"/sessions/{full_id}/export/{fmt}", status_code=303)
         try:
-            x = await run_in_threadpool(load_export, web, viewer, full_id)
+            x = load_export(web, viewer, full_id)
         except NotFoundError:  # deleted in the meantime
             return not_found(request, viewer)
         except BankError as exc:
