@@ -10,8 +10,9 @@ import pytest
 import yaml
 
 from mockinterviewer.bank.coverage import loop_coverage
-from mockinterviewer.bank.loader import lint_bank
+from mockinterviewer.bank.loader import lint_bank, load_bank
 from mockinterviewer.bank.schema import LEVELS, Loop, Question
+from mockinterviewer.bank.select import eligible_questions
 from mockinterviewer.cli.app import run
 from mockinterviewer.cli.interview_cmd import Level
 from mockinterviewer.errors import NotFoundError
@@ -221,3 +222,48 @@ def test_an_unknown_level_through_the_service_is_one_message(tmp_path: Path) -> 
 
     with pytest.raises(InputError, match="Unknown level 'lead'"):
         Interviews(load_settings()).start(candidate="ada", level="lead")
+
+
+def test_the_web_form_starts_an_interview_at_a_level_and_style() -> None:
+    pytest.importorskip("fastapi")
+    from fastapi.testclient import TestClient
+
+    from mockinterviewer.config import load_settings
+    from mockinterviewer.web import create_app
+    from mockinterviewer.web.security import LoginLimiter
+    from tests.web.conftest import Site, csrf_of, logged_in, seed
+
+    limiter = LoginLimiter(limit=10, block=300)
+    app = create_app(load_settings(), limiter=limiter)
+    seed(app.state.web.interviews.store, app.state.web.accounts)
+    site = Site(TestClient(app), app.state.web.interviews.store, app.state.web.accounts, limiter)
+    ada = logged_in(site, "ada")
+    page = ada.get("/interviews/new").text
+    assert '<select name="level">' in page and '<option value="staff">' in page
+    assert '<select name="style">' in page and '<option value="tough">' in page
+    token = csrf_of(ada, "/interviews/new")
+    response = ada.post("/interviews", data={"csrf": token, "round": "staff-backend/onsite-system-design",
+                                             "questions": "1", "level": "staff", "style": "tough"},
+                        follow_redirects=False)
+    assert response.status_code == 303, response.text
+    session = site.store.load_session(response.headers["location"].rsplit("/", 1)[1])
+    assert (session.plan.level, session.plan.style) == ("staff", "tough")
+    assert all("staff" in site_question_levels(q) for q in session.plan.question_ids())
+    opening = next(t.text for t in session.turns if t.kind is TurnKind.OPENING)
+    assert "hold you to specifics" in opening
+    # no questions at the level: one message on the form's page, nothing started
+    bank = load_bank(BANK_DIR)
+    empty = next((r.id, level) for level in LEVELS for r in bank.loop("staff-backend").rounds
+                 if not eligible_questions(bank.questions.values(), r, level))
+    token = csrf_of(ada, "/interviews/new")
+    response = ada.post("/interviews", data={"csrf": token, "round": f"staff-backend/{empty[0]}",
+                                             "level": empty[1], "style": "warm"}, follow_redirects=True)
+    assert "Not started" in response.text and f"{empty[1]}-level" in response.text
+    token = csrf_of(ada, "/interviews/new")
+    response = ada.post("/interviews", data={"csrf": token, "round": "staff-backend/onsite-coding",
+                                             "level": "lead"}, follow_redirects=True)
+    assert "Unknown level" in response.text
+
+
+def site_question_levels(question_id: str) -> list[str]:
+    return load_bank(BANK_DIR).question(question_id).levels

@@ -22,11 +22,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from mockinterviewer.bank.schema import LEVELS
 from mockinterviewer.channels.base import Reply
 from mockinterviewer.errors import InputError, ModelError, NotFoundError
 from mockinterviewer.grading.render import render
 from mockinterviewer.interview.orchestrator import time_left
 from mockinterviewer.interview.state import Step, replay
+from mockinterviewer.interview.styles import style_names
 from mockinterviewer.service.sessions import Running
 from mockinterviewer.service.wiring import use_llm
 from mockinterviewer.store.accounts import Account, Role
@@ -111,7 +113,8 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
             return viewer
         loops = sorted(interviews.bank.loops.values(), key=lambda loop: loop.id)
         return web.page(request, "interview_new.html", {
-            "viewer": viewer, "loops": loops, "default": interviews.settings.default_loop, "streams": streams()})
+            "viewer": viewer, "loops": loops, "default": interviews.settings.default_loop, "streams": streams(),
+            "levels": LEVELS, "styles": style_names()})
 
     @app.post("/interviews")
     async def start_interview(request: Request) -> Response:
@@ -134,14 +137,15 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
 
             def begin() -> tuple[SessionStatus, str]:
                 running = interviews.start(candidate=viewer.name, loop_id=the_loop.id, round_id=round_id,
-                                           questions=count)
+                                           questions=count, level=fields.get("level") or None,
+                                           style=fields.get("style") or None)
                 if fields.get("stream") == "1":  # the page's script streams the opening words (a "continue")
                     running.release()
                     return SessionStatus.IN_PROGRESS, running.session.id
                 return take(request, running, None)
 
             _status, session_id = await run_in_threadpool(begin)
-        except InputError as exc:
+        except (InputError, NotFoundError) as exc:  # a bad choice, or no questions at the level chosen
             request.session["flash"] = f"Not started: {exc.message}"
             return RedirectResponse("/interviews/new", status_code=303)
         return RedirectResponse(f"/interviews/{session_id}", status_code=303)
