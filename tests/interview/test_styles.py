@@ -151,3 +151,19 @@ def test_the_llm_interviewer_is_told_its_style(bank) -> None:  # type: ignore[no
     assert "encouraging" in system("warm")
     assert "(staff level)" in system("tough")
     assert ctx.style == get_style("neutral")
+
+
+def test_a_resumed_session_keeps_its_style(bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    store = Store(f"sqlite:///{tmp_path / 'resume.sqlite'}", tmp_path)
+    plan = plan_session(bank.loop("netflix-senior-swe"), list(bank.questions.values()), round_id=ROUND, count=1,
+                        seed=5, style="tough")
+    session = Session(id="s-resume", candidate="ada", loop_id="netflix-senior-swe", plan=plan, max_follow_ups=2)
+    store.create_session(session)
+    Orchestrator(bank=bank, store=store, session=session, interviewer=ScriptedInterviewer(),
+                 channel=ScriptedChannel([*VAGUE[:2], "/quit"]), coverage=keyword_coverage).run()
+    stopped = store.load_session("s-resume")
+    assert stopped.plan.style == "tough" and len(follow_ups(stopped)) == 2
+    Orchestrator(bank=bank, store=store, session=stopped, interviewer=ScriptedInterviewer(),
+                 channel=ScriptedChannel(VAGUE[2:]), coverage=keyword_coverage).run()
+    resumed = store.load_session("s-resume")
+    assert len(follow_ups(resumed)) == 3 and any(t.meta.get("pressed") for t in resumed.turns)
