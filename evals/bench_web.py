@@ -261,12 +261,19 @@ async def crowd(base: str, ids: list[str], users: int, seconds: float) -> tuple[
                         errors[f"HTTP {status} on {path.split('?')[0].count('/') * '/'}"] += 1
                 except httpx.HTTPError as exc:
                     errors[type(exc).__name__] += 1
+                    if sum(errors.values()) == 1:
+                        print(f"  first error: {exc!r} on {path}, {seconds - (stop_at - time.monotonic()):.1f} s in")
                 latencies.append(time.perf_counter() - started)
                 await asyncio.sleep(rng.uniform(0, 0.5))
 
     try:
-        for client, name in zip(clients, names, strict=True):  # one at a time: each login hashes (Argon2)
-            await log_in(client, name)
+        for n, name in enumerate(names):  # one at a time: each login hashes (Argon2)
+            await log_in(clients[n], name)
+        # the logins took a while: the server closes a connection idle for 5 s (uvicorn's keep-alive), and a
+        # request sent just as it does fails; so each user starts on a new connection with its login cookie
+        for n, client in enumerate(list(clients)):
+            clients[n] = httpx.AsyncClient(base_url=base, timeout=30, limits=limits, cookies=client.cookies)
+            await client.aclose()
         stop_at = time.monotonic() + seconds
         await asyncio.gather(*(user(n, stop_at) for n in range(users)))
     finally:
