@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from sqlalchemy import event
@@ -182,3 +183,40 @@ def test_a_coach_s_candidates_as_a_subquery(search: SessionSearch) -> None:
     assert ids(search, candidates=assigned_to(accounts.get("lone").id)) == []
     page = search.page(SessionFilter(status="interrupted"), candidates=assigned_to(accounts.get("coach").id))
     assert [s.summary.id for s in page.sessions] == ["s04"]
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_sessions_stored_before_the_list_migration_get_their_rounds_and_score(
+        backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine, insert
+
+    from mockinterviewer.store.account_tables import ScoreOverrideRow, UserRow
+    from mockinterviewer.store.schema import MIGRATIONS
+    from mockinterviewer.store.tables import GradeRow, SessionRow
+    from tests.store.conftest import fresh_url
+
+    url = fresh_url(backend, tmp_path, request)
+    engine = create_engine(url)
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "0002")  # a database made before the list's columns existed
+    with engine.begin() as connection:
+        connection.execute(insert(SessionRow.__table__).values(
+            id="old00001", candidate="ada", loop_id="loop-a", plan=_plan("loop-a", ["screen", "onsite"]).model_dump(),
+            status="completed", interviewer="scripted", max_follow_ups=2, created_at=DAY, updated_at=DAY))
+        connection.execute(insert(GradeRow.__table__).values(
+            session_id="old00001", position=0, question_id="q-screen", grader="rubric",
+            data=_grade("screen", 1.0).model_dump(mode="json"), created_at=DAY))
+        connection.execute(insert(UserRow.__table__).values(id=1, name="coach", role="coach", password_hash="x",
+                                                            created_at=DAY))
+        connection.execute(insert(ScoreOverrideRow.__table__).values(
+            session_id="old00001", question_id="q-screen", criterion_id="depth", score=3.0, reason="r", author_id=1,
+            created_at=DAY))
+    engine.dispose()
+    search = SessionSearch(Store(url, tmp_path))  # upgrades to the head
+    assert ids(search, round_id="onsite") == ["old00001"]
+    assert ids(search, min_score=3.0, max_score=3.0) == ["old00001"]  # the override counted
