@@ -267,3 +267,12 @@ def test_the_web_form_starts_an_interview_at_a_level_and_style() -> None:
 
 def site_question_levels(question_id: str) -> list[str]:
     return load_bank(BANK_DIR).question(question_id).levels
+
+
+def test_a_bar_for_an_unknown_level_is_a_lint_error(bank) -> None:  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    data = bank.loop("staff-backend").model_dump()
+    data["hire_bar_by_level"] = {"principal": 3.5}
+    with pytest.raises(ValidationError, match="unknown levels \\['principal'\\]"):
+        Loop.model_validate(data)

@@ -285,6 +285,14 @@ class Loop(Strict):
             raise ValueError(f"round ids must be unique, got {ids}")
         return rounds
 
+    @field_validator("hire_bar_by_level")
+    @classmethod
+    def _known_levels(cls, bars: dict[str, float]) -> dict[str, float]:
+        unknown = sorted(set(bars) - set(LEVELS))
+        if unknown:
+            raise ValueError(f"hire_bar_by_level names unknown levels {unknown}; use {list(LEVELS)}")
+        return bars
+
     @model_validator(mode="after")
     def _values_known(self) -> Loop:
         known = {v.id for v in self.values}
