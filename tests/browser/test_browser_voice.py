@@ -1,7 +1,9 @@
 """A candidate answers aloud in a real browser: Chromium's fake microphone plays an espeak-ng answer, the
 page records it (MediaRecorder, WebM/Opus), uploads it, and the transcript shown holds the spoken key words;
 corrected and sent, it is the turn with its audio and delivery figures. The interviewer's words go to the
-browser's speech synthesis. Hands-free, silence ends the answer. A denied microphone falls back to typing."""
+browser's speech synthesis. Hands-free, the server's Silero VAD ends the answer: the microphone's file holds a
+2 s pause mid-answer (which must not end it) and a fan's hum under everything, and the answer ends about 3 s
+after the last word. A denied microphone falls back to typing."""
 
 from __future__ import annotations
 
@@ -12,16 +14,21 @@ from typing import Any
 
 import numpy as np
 import pytest
-from playwright.sync_api import BrowserType, Page, expect
+from playwright.sync_api import BrowserType, Page, Route, expect
 
-from mockinterviewer.speech.audio import write_wav
+from mockinterviewer.speech.audio import SAMPLE_RATE, write_wav
 from mockinterviewer.transcript import TurnKind
 from tests.browser.conftest import CHROMIUM_ARGS, LiveApp, log_in
+from tests.speech import noise
+from tests.speech.conftest import silence, speak, voiced_extent
 
 ROUND = "netflix-senior-swe/recruiter-screen"
-SPOKEN = "I led the migration of our billing service to Kafka and measured the latency before and after."
-KEY_WORDS = ("migration", "service", "kafka", "measured")
-SILENCE_AFTER = 4.5  # seconds of silence after the words in the microphone's file (hands-free ends at 3)
+SPOKEN = ("I led the migration of our billing service to Kafka.", "Then I measured the latency before and after.")
+PAUSE = 2.0  # seconds between the two sentences: a pause to think, which must not end the answer
+KEY_WORDS = ("migration", "service", "kafka", "measured", "latency")
+# seconds of quiet after the words in the microphone's file, which Chromium plays in a loop: hands-free
+# ends the answer about 3.5 s after the last word, well before the words come round again
+SILENCE_AFTER = 7.0
 TRANSCRIBED = 90_000  # ms: the upload, the model's first load and the transcription on a busy machine
 # records what the page gives the browser's speech synthesis
 SPOKEN_LOG = """
@@ -35,17 +42,16 @@ if (window.speechSynthesis) {
 
 @pytest.fixture(scope="module")
 def answer_wav(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, float]:
-    """The fake microphone's file: the answer spoken by espeak-ng, then silence; and the words' length (s)."""
-    from mockinterviewer.speech.tts import EspeakTTS
-
-    tts = EspeakTTS("en-us", 130, 4)
-    if not tts.available():
-        pytest.skip("espeak-ng is not installed (apt-get install espeak-ng)")
-    speech = tts.synthesize(SPOKEN)
-    samples = np.concatenate([speech.samples.astype(np.int16), np.zeros(int(SILENCE_AFTER * speech.rate), np.int16)])
-    path = tmp_path_factory.mktemp("microphone") / "answer.wav"
-    write_wav(path, samples, speech.rate)
-    return path, speech.samples.size / speech.rate
+    """The fake microphone's file: two sentences spoken by espeak-ng PAUSE s apart, then quiet, over a fan's hum
+    made with sox; and when the last word ends (s)."""
+    first, second = (speak(sentence) for sentence in SPOKEN)
+    words = np.concatenate([first, silence(PAUSE), second])
+    samples = np.concatenate([words, silence(SILENCE_AFTER)])
+    folder = tmp_path_factory.mktemp("microphone")
+    room = noise.mix(samples, noise.hum(folder, samples.size / SAMPLE_RATE))
+    path = folder / "answer.wav"
+    write_wav(path, room, SAMPLE_RATE)
+    return path, (first.size + PAUSE * SAMPLE_RATE) / SAMPLE_RATE + voiced_extent(second)[1]
 
 
 @pytest.fixture(scope="module")
@@ -100,18 +106,42 @@ def test_a_candidate_answers_aloud_and_the_transcript_is_committed_with_its_audi
     assert answer.meta["delivery"]["words"] >= 10 and Path(answer.meta["audio"]).is_file()
 
 
-def test_hands_free_the_answer_ends_after_the_silence(page: Page, live_app: LiveApp,
-                                                      screenshot: Callable[[Page, str], Path]) -> None:
+def test_hands_free_a_pause_does_not_end_the_answer_and_the_silence_after_it_does(
+        page: Page, live_app: LiveApp, answer_wav: tuple[Path, float],
+        screenshot: Callable[[Page, str], Path]) -> None:
+    last_word = answer_wav[1]
+    verdicts: list[dict[str, Any]] = []  # the server's answers to the pieces of the recording, in order
+    uploads: list[dict[str, Any]] = []
+
+    def keep(into: list[dict[str, Any]]) -> Callable[[Route], None]:
+        def handle(route: Route) -> None:
+            response = route.fetch()
+            into.append(response.json())
+            route.fulfill(response=response)
+        return handle
+
+    page.route(re.compile(r"/interviews/[0-9a-f]+/voice-listen$"), keep(verdicts))
+    page.route(re.compile(r"/interviews/[0-9a-f]+/voice$"), keep(uploads))
     log_in(page, "ada")
     start_interview(page)
     page.get_by_label(re.compile(r"End after 3 s of silence")).check()
     page.get_by_role("button", name="Record answer").click()
     expect(page.locator("#voice-status")).to_contain_text("of silence ends the answer")
-    # nobody presses Stop: the silence after the words ends the recording, and the transcript arrives
+    # nobody presses Stop: the silence after the last word ends the recording, and the transcript arrives
     box = answer_box(page)
-    expect(box).to_have_value(re.compile("migration", re.I), timeout=TRANSCRIBED)
+    expect(box).to_have_value(re.compile("latency", re.I), timeout=TRANSCRIBED)  # words after the pause
     expect(page.get_by_role("button", name="Record answer")).to_be_visible()
     screenshot(page, "hands-free")
+    transcript = box.input_value().lower()
+    assert all(word in transcript for word in KEY_WORDS), transcript
+    over = [v for v in verdicts if v["over"]]
+    assert len(over) == 1 and verdicts[-1] is over[0] and not over[0]["no_speech"], verdicts
+    assert all(v["heard"] > last_word for v in over), (verdicts, last_word)  # not during the pause
+    # the server heard the speech end at the last word and declared the answer over 3 s (thinking time) later,
+    # in the recording's own time; the page stopped recording soon after, in the browser's time
+    assert abs(over[0]["speech_end"] - last_word) < 1.0, (over, last_word)
+    assert 2.7 <= over[0]["heard"] - last_word <= 4.0, (over, last_word)
+    assert uploads and 2.7 <= uploads[-1]["seconds"] - last_word <= 5.0, (uploads, last_word)
 
 
 def test_a_denied_microphone_falls_back_to_typing(browser_type: BrowserType, browser_type_launch_args: dict[str, Any],

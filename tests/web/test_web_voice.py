@@ -1,7 +1,9 @@
 """A spoken answer in the browser interview, over HTTP: a WebM/Opus recording (espeak-ng, encoded as a
 browser's MediaRecorder does) is uploaded with the CSRF token, transcribed by the real tiny.en model primed
 with the question, corrected and committed as the turn with its audio and delivery figures; bad, empty, too
-large or foreign uploads are refused with one clear message, and nothing already answered is lost."""
+large or foreign uploads are refused with one clear message, and nothing already answered is lost.
+Hands-free, the pieces of a recording posted as it is made are checked by the terminal's end-of-answer rule:
+a 2 s pause does not end the answer, the thinking time of silence after the last word does."""
 
 from __future__ import annotations
 
@@ -13,9 +15,12 @@ import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
+from mockinterviewer.config import load_settings
 from mockinterviewer.speech.audio import SAMPLE_RATE, resample, to_int16
 from mockinterviewer.transcript import TurnKind
-from mockinterviewer.web import voice_pages
+from mockinterviewer.web import create_app, voice_pages
+from tests.speech import noise
+from tests.speech.conftest import silence, speak, voiced_extent
 from tests.web.conftest import Site, csrf_of, logged_in
 
 ROUND = "netflix-senior-swe/recruiter-screen"
@@ -33,12 +38,13 @@ def speech(text: str) -> np.ndarray:
     return resample(spoken.samples, spoken.rate)
 
 
-def webm(samples: np.ndarray) -> bytes:
-    """Mono 16 kHz samples as WebM/Opus at 48 kHz, what Chromium's MediaRecorder uploads."""
+def webm(samples: np.ndarray, *, live: bool = False) -> bytes:
+    """Mono 16 kHz samples as WebM/Opus at 48 kHz, what Chromium's MediaRecorder uploads. `live`: written
+    front to back as a recorder hands it over (no sizes filled in afterwards, no index at the end)."""
     import av
 
     buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="webm") as container:
+    with av.open(buffer, mode="w", format="webm", options={"live": "1"} if live else {}) as container:
         stream = container.add_stream("libopus", rate=48_000)
         stream.layout = "mono"  # type: ignore[union-attr]
         frame = av.AudioFrame.from_ndarray(to_int16(samples).reshape(1, -1), format="s16", layout="mono")
@@ -174,3 +180,100 @@ def test_only_the_owner_with_the_csrf_token_may_upload_or_commit(site: Site, rec
     assert not answers(site, session_id)
     pending = json.loads(next((site.store.data_dir / voice_pages.PENDING_FOLDER).glob("*.json")).read_text())
     assert pending["session_id"] == session_id  # still waiting for ada's answer
+
+
+# -- hands-free: where the answer ends ----------------------------------------------------------------------
+
+PIECE_SECONDS = 0.5  # what the page hands over at a time
+
+
+@pytest.fixture(scope="module")
+def paused_answer(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, float, float]:
+    """A live WebM of two sentences 2 s apart then 4.5 s of quiet, over a fan's hum (sox); the seconds from the
+    start to the end of the last word, and the recording's length."""
+    first, second = speak("I led the migration of our billing service."), speak("Then I measured the latency.")
+    samples = np.concatenate([silence(0.3), first, silence(2.0), second, silence(4.5)])
+    last_word = (0.3 * SAMPLE_RATE + first.size + 2.0 * SAMPLE_RATE) / SAMPLE_RATE + voiced_extent(second)[1]
+    seconds = samples.size / SAMPLE_RATE
+    room = noise.mix(samples, noise.hum(tmp_path_factory.mktemp("room"), seconds))
+    return webm(room, live=True), last_word, seconds
+
+
+def listen(client: TestClient, session_id: str, recording: str, offset: int, piece: bytes,
+           csrf: str):  # type: ignore[no-untyped-def]
+    return client.post(f"/interviews/{session_id}/voice-listen",
+                       data={"csrf": csrf, "recording": recording, "offset": str(offset)},
+                       files={"piece": ("piece.webm", piece, "audio/webm")})
+
+
+def test_hands_free_a_pause_does_not_end_the_answer_and_the_thinking_time_after_the_last_word_does(
+        site: Site, paused_answer: tuple[bytes, float, float]) -> None:
+    data, last_word, seconds = paused_answer
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    page = ada.get(f"/interviews/{session_id}").text
+    assert f'data-listen="/interviews/{session_id}/voice-listen"' in page
+    csrf = csrf_of(ada, f"/interviews/{session_id}")
+    step = int(len(data) / seconds * PIECE_SECONDS)
+    recording = "r" * 24
+    verdicts = []
+    for offset in range(0, len(data), step):
+        response = listen(ada, session_id, recording, offset, data[offset : offset + step], csrf)
+        assert response.status_code == 200, response.text
+        verdicts.append(response.json())
+        if verdicts[-1]["over"]:
+            break
+    over = verdicts[-1]
+    assert over["over"] and not over["no_speech"], verdicts
+    assert all(not v["over"] for v in verdicts if v["heard"] < last_word + 2.5)  # the 2 s pause did not end it
+    assert abs(over["speech_end"] - last_word) < 0.6, (over, last_word)  # the speech ends at the last word
+    assert 2.8 <= over["heard"] - last_word <= 3.6, (over, last_word)  # and the answer 3 s after it
+    assert over["speech_start"] is not None and over["speech_start"] < 0.5
+    assert len(site.client.app.state.hands_free_answers) == 0  # an answer over is forgotten
+
+
+def test_hands_free_pieces_missing_broken_or_not_hers_get_one_message(
+        site: Site, paused_answer: tuple[bytes, float, float]) -> None:
+    data, _, _ = paused_answer
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    csrf = csrf_of(ada, f"/interviews/{session_id}")
+    first = listen(ada, session_id, "a" * 24, 0, data[:4000], csrf)
+    assert first.status_code == 200 and first.json()["over"] is False
+    for recording, offset, message in (("a" * 24, 9000, "a piece starting at byte 9000 came where 4000 was due"),
+                                       ("b" * 24, 4000, "it was replaced, finished or idle too long")):
+        response = listen(ada, session_id, recording, offset, data[4000:8000], csrf)
+        assert response.status_code == 409, response.text
+        assert message in response.json()["error"] and "Stop and transcribe" in response.json()["error"]
+    broken = listen(ada, session_id, "c" * 24, 0, b"not a recording" * 2000, csrf)
+    assert broken.status_code == 400 and "Cannot read the recording as audio" in broken.json()["error"]
+    no_id = listen(ada, session_id, "../x", 0, data[:4000], csrf)
+    assert no_id.status_code == 400 and "without its audio, recording id or offset" in no_id.json()["error"]
+    assert listen(ada, session_id, "d" * 24, 0, data[:4000], "forged").status_code == 403
+    bob = logged_in(site, "bob")
+    assert listen(bob, session_id, "e" * 24, 0, data[:4000], csrf_of(bob, "/sessions")).status_code == 404
+    assert len(site.client.app.state.hands_free_answers) == 0  # a recording that went wrong is not kept
+
+
+def test_hands_free_nobody_speaking_within_the_wait_ends_the_recording_as_no_speech(site: Site) -> None:
+    answers = site.client.app.state.hands_free_answers
+    answers.voice = answers.voice.model_copy(update={"wait_for_speech_seconds": 2.0})
+    quiet = webm(silence(4.0), live=True)
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    verdict = listen(ada, session_id, "q" * 24, 0, quiet, csrf_of(ada, f"/interviews/{session_id}")).json()
+    assert verdict["over"] and verdict["no_speech"] and verdict["speech_start"] is None
+
+
+def test_the_page_names_the_speech_model_the_server_uses(site: Site, monkeypatch: pytest.MonkeyPatch,
+                                                         tmp_path: Path) -> None:
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    assert "transcribed on the server by Whisper tiny.en" in ada.get(f"/interviews/{session_id}").text
+    for setting, shown in (("base", "Whisper base."), (str(tmp_path / "models" / "my-whisper"), "Whisper my-whisper.")):
+        monkeypatch.setenv("MOCKINTERVIEWER_STT_MODEL", setting)
+        app = create_app(load_settings())
+        assert app.state.browser_voice.voice.stt_model == setting
+        template = app.state.web.templates.env.get_template("voice.html")
+        shown_page = template.render(session={"id": "x"}, voice_settings=app.state.browser_voice.voice)
+        assert shown in shown_page and str(tmp_path) not in shown_page  # a model's folder name, never its path

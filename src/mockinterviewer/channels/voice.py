@@ -27,7 +27,7 @@ from mockinterviewer.speech.settings import VoiceSettings, load_voice_settings
 from mockinterviewer.speech.speaker import BargeIn, play
 from mockinterviewer.speech.stt import Transcriber
 from mockinterviewer.speech.tts import TTS, EspeakTTS, build_tts
-from mockinterviewer.speech.vad import Endpointer, frames_for, make_detector
+from mockinterviewer.speech.vad import Endpointer, endpointer_for, frames_for
 
 __all__ = ["VoiceChannel", "build_voice_channel"]
 
@@ -218,13 +218,7 @@ class VoiceChannel:
     # -- listening -----------------------------------------------------------------------------
 
     def _endpointer(self) -> Endpointer:
-        s = self.settings
-        return Endpointer(
-            thinking=frames_for(s.thinking_seconds),
-            wait_frames=frames_for(s.wait_for_speech_seconds),
-            max_frames=frames_for(s.max_answer_seconds),
-            classifier=make_detector(s.vad, ratio=s.vad_ratio, min_dbfs=s.vad_min_dbfs),
-        )
+        return endpointer_for(self.settings)
 
     def _capture(self, vocabulary: str, early: EarlyTranscription | None) -> Take | Reply | None:
         if self.settings.push_to_talk:

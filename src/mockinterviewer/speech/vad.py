@@ -18,6 +18,7 @@ from typing import Literal, Protocol
 import numpy as np
 
 from mockinterviewer.speech.audio import SAMPLE_RATE, to_int16
+from mockinterviewer.speech.settings import VoiceSettings
 from mockinterviewer.speech.silero import SileroClassifier
 
 FRAME = 480  # samples per frame: 30 ms at 16 kHz
@@ -34,6 +35,7 @@ __all__ = [
     "FrameClassifier",
     "SpeechDetector",
     "describe_detector",
+    "endpointer_for",
     "find_answer_end",
     "frames_for",
     "make_detector",
@@ -158,6 +160,17 @@ def make_detector(kind: DetectorKind = "silero", *, ratio: float = 4.0, min_dbfs
     if kind == "energy":
         return FrameClassifier(ratio=ratio, min_dbfs=min_dbfs)
     return SileroClassifier()
+
+
+def endpointer_for(settings: VoiceSettings) -> Endpointer:
+    """A fresh end-of-answer rule as `settings` set it (thinking time, wait for speech, longest answer,
+    detector): the one the terminal and the browser's hands-free answers share."""
+    return Endpointer(
+        thinking=frames_for(settings.thinking_seconds),
+        wait_frames=frames_for(settings.wait_for_speech_seconds),
+        max_frames=frames_for(settings.max_answer_seconds),
+        classifier=make_detector(settings.vad, ratio=settings.vad_ratio, min_dbfs=settings.vad_min_dbfs),
+    )
 
 
 def describe_detector(kind: DetectorKind) -> str:

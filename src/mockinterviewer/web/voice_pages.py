@@ -8,6 +8,9 @@ the data directory under a random token, and the transcript goes back to the pag
 posts the corrected text with the token to `/interviews/{id}/voice-answer`, which commits it as the turn
 with its audio and delivery figures, exactly like a terminal voice answer. A token that is gone (older
 than a day, or already used) still commits the text, as typed. Uploads are limited in size.
+
+Hands-free, the page also posts each new piece of the recording to `/interviews/{id}/voice-listen` while it
+records, and stops when the answer is over by the terminal's own rule (`web.answer_end`).
 """
 
 from __future__ import annotations
@@ -40,7 +43,8 @@ from mockinterviewer.speech.pipeline import transcribe_samples
 from mockinterviewer.speech.settings import VoiceSettings, load_voice_settings
 from mockinterviewer.speech.stt import Transcriber
 from mockinterviewer.transcript import SessionStatus
-from mockinterviewer.web.candidate_posts import Page, candidate_post, keep_notes
+from mockinterviewer.web.answer_end import HandsFreeAnswers
+from mockinterviewer.web.candidate_posts import Page, Posted, candidate_post, keep_notes
 from mockinterviewer.web.channel import BrowserChannel
 
 if TYPE_CHECKING:
@@ -49,6 +53,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024  # ten minutes of speech at the page's 32 kbit/s is about 2.4 MB
+MAX_PIECE_BYTES = 1024 * 1024  # one piece of a recording being listened to (half a second is about 2 kB)
 PENDING_FOLDER = "browser-voice"
 PENDING_SECONDS = 24 * 3600  # a recording not sent within a day is deleted
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
@@ -179,26 +184,41 @@ def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
 
 
+def _refused_size(request: Request, limit: int, what: str) -> JSONResponse | None:
+    """411 or 413 with a message for a post that does not say its size or says more than `limit` bytes."""
+    length = request.headers.get("content-length", "")
+    if not length.isdigit():
+        return _error(411, f"The {what} did not say its size. Record again, or type your answer.")
+    if int(length) > limit:
+        return _error(413, f"The {what} is larger than {limit // (1024 * 1024)} MB. Record a shorter answer, or "
+                           "type it.")
+    return None
+
+
 def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) -> None:
     """Add the recording's upload and the spoken answer's commit to `app`."""
     interviews = web.interviews
     voice = BrowserVoice(load_voice_settings(interviews.settings), interviews.store.data_dir / PENDING_FOLDER)
     app.state.browser_voice = voice
-    web.templates.env.globals["voice_settings"] = voice.voice  # the page's answer limit and silence time
+    hands_free = HandsFreeAnswers(voice.voice, MAX_UPLOAD_BYTES)
+    app.state.hands_free_answers = hands_free
+    web.templates.env.globals["voice_settings"] = voice.voice  # the page's answer limit, silence time and model
+    web.templates.env.globals["speech_model"] = Path(voice.voice.stt_model).name  # a model's folder, not its path
+
+    async def audio_post(request: Request, session_id: str, limit: int, what: str) -> Posted | Response:
+        """The candidate's checked post carrying audio of at most `limit` bytes, or the response refusing it."""
+        refused_size = _refused_size(request, limit, what)
+        if refused_size is not None:
+            return refused_size
+        form = await request.form(max_files=1, max_fields=4)
+        return await candidate_post(web, request, session_id, not_found=not_found, refused=refused, form=form)
 
     @app.post("/interviews/{session_id}/voice")
     async def upload(request: Request, session_id: str) -> Response:
-        length = request.headers.get("content-length", "")
-        if not length.isdigit():
-            return _error(411, "The upload did not say its size. Record again, or type your answer.")
-        if int(length) > MAX_UPLOAD_BYTES:
-            return _error(413, f"The recording is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB. Record a "
-                               "shorter answer, or type it.")
-        form = await request.form(max_files=1, max_fields=4)
-        posted = await candidate_post(web, request, session_id, not_found=not_found, refused=refused, form=form)
+        posted = await audio_post(request, session_id, MAX_UPLOAD_BYTES, "recording")
         if isinstance(posted, Response):
             return posted
-        upload = form.get("audio")
+        upload = posted.form.get("audio")
         if not isinstance(upload, UploadFile):
             return _error(400, "No recording came with the upload. Record again, or type your answer.")
         data = await upload.read(MAX_UPLOAD_BYTES + 1)
@@ -210,6 +230,25 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
         except (InputError, SpeechError) as exc:
             return _error(400, exc.message + (f" {exc.hint}" if exc.hint else ""))
         return JSONResponse(heard.as_json())
+
+    @app.post("/interviews/{session_id}/voice-listen")
+    async def listen(request: Request, session_id: str) -> Response:
+        posted = await audio_post(request, session_id, MAX_PIECE_BYTES, "piece of the recording")
+        if isinstance(posted, Response):
+            return posted
+        piece, recording, offset = posted.form.get("piece"), posted.field("recording"), posted.field("offset")
+        if not isinstance(piece, UploadFile) or not TOKEN.match(recording) or not offset.isdigit():
+            return _error(400, "This piece of the recording came without its audio, recording id or offset. "
+                               "Press \u201cStop and transcribe\u201d when you are done.")
+        data = await piece.read(MAX_PIECE_BYTES + 1)
+        try:
+            verdict = await run_in_threadpool(hands_free.feed, (posted.viewer.name, posted.session_id), recording,
+                                              int(offset), data)
+        except InputError as exc:
+            return _error(409, f"{exc.message} Press \u201cStop and transcribe\u201d when you are done.")
+        except SpeechError as exc:
+            return _error(400, exc.message + (f" {exc.hint}" if exc.hint else ""))
+        return JSONResponse(verdict.as_json())
 
     @app.post("/interviews/{session_id}/voice-answer")
     async def commit(request: Request, session_id: str) -> Response:

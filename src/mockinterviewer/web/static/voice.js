@@ -1,7 +1,9 @@
 // Voice in the browser interview (voice.html): the interviewer's words spoken by the browser's own speech
-// synthesis, and the candidate's answer recorded (push-to-talk, or ended by silence), uploaded with the
-// CSRF token, transcribed on the server and put in the answer box for correction; Send then commits it with
-// its recording. Whatever fails (no microphone, a denied permission, an unsupported browser, a failed
+// synthesis, and the candidate's answer recorded (push-to-talk, or hands-free), uploaded with the CSRF
+// token, transcribed on the server and put in the answer box for correction; Send then commits it with its
+// recording. Hands-free, each new piece of the recording goes to the server while it records, and the
+// server says when the answer is over by the terminal's own rule (Silero VAD: the thinking time of silence
+// after speech ends it, a shorter pause does not). Whatever fails (no microphone, a denied permission, an unsupported browser, a failed
 // upload) says so in plain words and leaves the answer box for typing; nothing typed is replaced.
 (function () {
   "use strict";
@@ -23,7 +25,7 @@
   var silenceSeconds = parseFloat(panel.dataset.silenceSeconds) || 3;
   var SPEAK_KEY = "mockinterviewer.speak";
   var HANDS_FREE_KEY = "mockinterviewer.handsFree";
-  var MIN_SPEECH_POWER = Math.pow(10, -45 / 10);
+  var PIECE_MS = 500;  // how often the recording hands over a piece (and, hands-free, the server checks it)
   panel.hidden = false;
 
   function tell(text, problem) {
@@ -96,7 +98,8 @@
   var stream = null;
   var chunks = [];
   var timers = [];
-  var audioContext = null;
+  var listening = null;  // hands-free: {id, sent, pending, busy} of the recording the server listens to
+  var nobodySpoke = false;
 
   function supported() {
     return Boolean(navigator.mediaDevices && navigator.mediaDevices.getUserMedia && window.MediaRecorder);
@@ -117,52 +120,67 @@
   }
 
   function stopTimers() {
-    timers.forEach(function (id) { window.clearInterval(id); window.clearTimeout(id); });
+    timers.forEach(function (id) { window.clearTimeout(id); });
     timers = [];
-    if (audioContext) {
-      audioContext.close();
-      audioContext = null;
-    }
   }
 
-  // Hands-free: after speech has been heard, this many seconds under the noise threshold end the answer.
-  function watchSilence(source) {
-    var AudioContextClass = window.AudioContext || window.webkitAudioContext;
-    if (!AudioContextClass) {
+  // A form posted for JSON: the data, or an Error with the server's message (`offline` when none came back).
+  function postForm(url, body, offline) {
+    return fetch(url, {method: "POST", body: body, credentials: "same-origin"}).catch(function () {
+      throw new Error(offline);
+    }).then(function (response) {
+      return response.json().catch(function () {
+        return {error: "The server answered " + response.status + "."};
+      }).then(function (data) {
+        if (!response.ok || data.error) {
+          throw new Error(data.error || ("The server answered " + response.status + "."));
+        }
+        return data;
+      });
+    });
+  }
+
+  function recordingId() {
+    var bytes = new Uint8Array(18);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  // Hands-free: the pieces recorded since the last verdict go to the server, one post at a time; it answers
+  // whether the answer is over (or nobody spoke within its wait). If it cannot be asked, recording goes on
+  // and the candidate is told to press Stop.
+  function listenAgain() {
+    var watch = listening;
+    if (!watch || watch.busy || !watch.pending.length) {
       return;
     }
-    audioContext = new AudioContextClass();
-    var analyser = audioContext.createAnalyser();
-    analyser.fftSize = 2048;
-    audioContext.createMediaStreamSource(source).connect(analyser);
-    var samples = new Float32Array(analyser.fftSize);
-    var floor = null;
-    var heardSpeech = false;
-    var quietSince = null;
-    timers.push(window.setInterval(function () {
-      analyser.getFloatTimeDomainData(samples);
-      var power = 0;
-      for (var i = 0; i < samples.length; i += 1) {
-        power += samples[i] * samples[i];
+    var piece = new Blob(watch.pending, {type: (recorder && recorder.mimeType) || "audio/webm"});
+    watch.pending = [];
+    watch.busy = true;
+    var body = new FormData();
+    body.append("csrf", csrf);
+    body.append("recording", watch.id);
+    body.append("offset", String(watch.sent));
+    body.append("piece", piece, "piece.webm");
+    postForm(panel.dataset.listen, body, "no connection to the server.").then(function (verdict) {
+      if (listening !== watch) {
+        return;
       }
-      power /= samples.length;
-      // the noise floor follows the quietest moments; speech is 4 times its power and above -45 dBFS
-      floor = floor === null || power < floor ? power : floor;
-      var loud = power > Math.max(floor * 4, MIN_SPEECH_POWER);
-      if (!loud) {
-        floor = floor * 0.98 + power * 0.02;
+      watch.sent += piece.size;
+      watch.busy = false;
+      if (verdict.over) {
+        nobodySpoke = Boolean(verdict.no_speech);
+        stop();
+      } else {
+        listenAgain();
       }
-      var now = Date.now();
-      if (loud) {
-        heardSpeech = true;
-        quietSince = null;
-      } else if (heardSpeech) {
-        quietSince = quietSince || now;
-        if (now - quietSince >= silenceSeconds * 1000) {
-          stop();
-        }
+    }).catch(function (error) {
+      if (listening === watch) {
+        listening = null;
+        tell("The end of the answer cannot be heard: " + error.message + " Press \u201cStop and transcribe\u201d " +
+          "when you are done.", true);
       }
-    }, 100));
+    });
   }
 
   function start() {
@@ -182,13 +200,19 @@
         options.mimeType = "audio/webm;codecs=opus";
       }
       recorder = new window.MediaRecorder(stream, options);
+      listening = handsFree.checked ? {id: recordingId(), sent: 0, pending: [], busy: false} : null;
+      nobodySpoke = false;
       recorder.ondataavailable = function (event) {
         if (event.data && event.data.size) {
           chunks.push(event.data);
+          if (listening) {
+            listening.pending.push(event.data);
+            listenAgain();
+          }
         }
       };
       recorder.onstop = finished;
-      recorder.start(1000);
+      recorder.start(PIECE_MS);
       if (window.speechSynthesis) {
         window.speechSynthesis.cancel();
       }
@@ -199,9 +223,6 @@
         ? "Recording\u2026 answer aloud; " + silenceSeconds + " s of silence ends the answer."
         : "Recording\u2026 press \u201cStop and transcribe\u201d when you are done.", false);
       timers.push(window.setTimeout(stop, maxSeconds * 1000));
-      if (handsFree.checked) {
-        watchSilence(stream);
-      }
     }).catch(function (error) {
       recordButton.disabled = false;
       typeInstead(micProblem(error));
@@ -210,6 +231,7 @@
 
   function stop() {
     stopTimers();
+    listening = null;
     if (recorder && recorder.state !== "inactive") {
       recorder.stop();
     }
@@ -228,6 +250,10 @@
       typeInstead("Nothing was recorded.");
       return;
     }
+    if (nobodySpoke) {
+      typeInstead("No speech was heard, so nothing was transcribed. Record again when you are ready.");
+      return;
+    }
     upload(blob);
   }
 
@@ -237,18 +263,7 @@
     body.append("audio", blob, "answer.webm");
     recordButton.disabled = true;
     tell("Transcribing\u2026", false);
-    fetch(panel.dataset.upload, {method: "POST", body: body, credentials: "same-origin"}).catch(function () {
-      throw new Error("the upload failed (no connection to the server).");
-    }).then(function (response) {
-      return response.json().catch(function () {
-        return {error: "The server answered " + response.status + "."};
-      }).then(function (data) {
-        if (!response.ok || data.error) {
-          throw new Error(data.error || ("The server answered " + response.status + "."));
-        }
-        return data;
-      });
-    }).then(function (data) {
+    postForm(panel.dataset.upload, body, "the upload failed (no connection to the server).").then(function (data) {
       var typed = answer.value.trim();
       answer.value = typed ? typed + "\n" + data.text : data.text;
       tokenField.value = data.token;

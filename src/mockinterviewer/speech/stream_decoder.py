@@ -1,0 +1,91 @@
+"""Audio that arrives in pieces (a browser's MediaRecorder chunks of WebM/Opus), decoded as it grows.
+
+`StreamDecoder.append(chunk)` adds the next bytes of one recording and returns the 16 kHz mono int16
+samples they completed. The container is read again from its start on each call (demuxing is cheap:
+about 0.2 s for ten minutes of WebM/Opus on a busy machine), but only packets not yet decoded go
+through the decoder, which keeps its state, so each second of audio is decoded once. The last packet
+read is held back until more bytes follow it, since it may be cut short.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import numpy as np
+
+from mockinterviewer.errors import SpeechError
+from mockinterviewer.speech.audio import SAMPLE_RATE
+
+__all__ = ["StreamDecoder"]
+
+HEADER_BYTES = 16 * 1024  # a recording whose container cannot be opened by this size is not audio we read
+UNREADABLE = "Cannot read the recording as audio"
+
+
+class StreamDecoder:
+    """One recording's bytes so far and the decoder that has read them (see the module docstring)."""
+
+    def __init__(self, max_bytes: int) -> None:
+        self.max_bytes = max_bytes
+        self.data = bytearray()
+        self.samples_out = 0  # 16 kHz samples returned so far
+        self._decoded = 0  # packets decoded so far, in demuxing order
+        self._codec: Any = None
+        self._resampler: Any = None
+
+    @property
+    def size(self) -> int:
+        return len(self.data)
+
+    def append(self, chunk: bytes) -> np.ndarray:
+        """Add `chunk`; the samples it completed. SpeechError when the bytes are not audio or too many."""
+        import av
+
+        if len(self.data) + len(chunk) > self.max_bytes:
+            raise SpeechError(f"The recording is larger than {self.max_bytes // (1024 * 1024)} MB.",
+                              hint="Stop and transcribe it, or type your answer.")
+        self.data += chunk
+        try:
+            container = av.open(io.BytesIO(bytes(self.data)), mode="r")
+        except (av.error.FFmpegError, OSError, ValueError) as exc:
+            if len(self.data) < HEADER_BYTES:
+                return np.zeros(0, np.int16)  # the container's header may not have arrived whole yet
+            raise SpeechError(f"{UNREADABLE} ({exc}).", hint="Record again, or type your answer.") from None
+        try:
+            with container:
+                if not container.streams.audio:
+                    raise SpeechError("The recording has no audio track.", hint="Record again, or type your answer.")
+                stream = container.streams.audio[0]
+                if self._codec is None:
+                    self._codec = _decoder_like(stream.codec_context)
+                    self._resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+                packets = [packet for packet in container.demux(stream) if packet.size]
+                fresh = packets[self._decoded : -1]  # the last one may be cut short: decoded once more follows
+                out = [self._decode(packet) for packet in fresh]
+                self._decoded += len(fresh)
+        except av.error.FFmpegError as exc:
+            raise SpeechError(f"{UNREADABLE} ({exc}).", hint="Record again, or type your answer.") from None
+        samples = np.concatenate(out) if out else np.zeros(0, np.int16)
+        self.samples_out += samples.size
+        return samples
+
+    def _decode(self, packet: Any) -> np.ndarray:
+        pieces: list[np.ndarray] = []
+        for frame in self._codec.decode(packet):
+            frame.pts = None
+            pieces.extend(out.to_ndarray().reshape(-1) for out in self._resampler.resample(frame))
+        return np.concatenate(pieces).astype(np.int16) if pieces else np.zeros(0, np.int16)
+
+
+def _decoder_like(template: Any) -> Any:
+    """A decoder of its own for the stream `template` describes (it outlives the container read each time)."""
+    import av
+
+    codec = av.CodecContext.create(template.name, "r")
+    if template.extradata:
+        codec.extradata = template.extradata
+    if template.sample_rate:
+        codec.sample_rate = template.sample_rate
+    codec.layout = template.layout
+    return codec
