@@ -65,7 +65,7 @@ def plan_session(
                 raise NotFoundError(
                     f"The bank has no {level}-level questions for round '{round_.id}'.",
                     hint=f"Choose another --level, or add '{level}' to the levels of questions written for it; "
-                         f"'mockinterviewer bank coverage --loop {loop.id}' lists what each round has.",
+                         f"'mockinterviewer bank coverage --loop {loop.id} --level {level}' lists what each round has.",
                 )
             raise NotFoundError(
                 f"The bank has no questions for round '{round_.id}'.",
