@@ -109,8 +109,9 @@ def test_code_is_escaped_and_a_bad_post_is_refused_with_a_message(site: Site) ->
                                         ("x = 1\n", "python", "delete", "Not run: Choose Run or Submit."),
                                         ("x" * 100_001, "python", "run", "characters; at most 100,000")):
         response = code_post(ada, session_id, code, action, lang)
-        assert response.status_code == 303
-        assert message in ada.get(response.headers["location"]).text
+        assert response.status_code == 303 and "#" not in response.headers["location"]  # the message is at the top
+        page = ada.get(response.headers["location"]).text
+        assert message in page and '<p class="error" role="alert">' in page
     assert len(site.store.load_session(session_id).turns) == before  # nothing recorded, nothing lost
 
 

@@ -49,7 +49,11 @@ def test_a_bad_override_is_explained_and_not_saved(site: Site) -> None:
                                      ("2", "  ", "depth"), ("2", "no such", "nosuch")):
         response = _override(carol, score, reason, criterion)
         assert response.status_code == 303
-        assert "Not saved:" in carol.get(response.headers["location"]).text
+        # the top of the page, where the message is: an anchor would scroll it out of sight
+        assert response.headers["location"] == "/sessions/aaaa1111"
+        assert '<p class="error" role="alert">Not saved:' in carol.get(response.headers["location"]).text
+    page = carol.get(_override(carol, "9", "too high").headers["location"]).text
+    assert "The score for &#39;Depth&#39; must be between 0 and 4." in page  # the criterion's name, not its id
     ada = logged_in(site, "ada")
     assert "Not saved" not in ada.get("/sessions/aaaa1111").text
     assert not site.client.app.state.web.reviews.override_history(site.accounts.get("ada"), "aaaa1111")
@@ -121,6 +125,43 @@ def test_evidence_is_marked_in_the_answer_it_came_from() -> None:
 def test_the_session_page_marks_the_quotes_in_the_answer(site: Site) -> None:
     page = logged_in(site, "carol").get("/sessions/aaaa1111").text
     assert "<mark>I measured p99 latency</mark> first." in page
+
+
+def test_a_refused_comment_is_an_alert_at_the_top_and_a_saved_one_goes_back_to_its_turn(site: Site) -> None:
+    ada = logged_in(site, "ada")
+    form = {"csrf": csrf_of(ada, "/sessions/aaaa1111"), "turn_index": "1"}
+    refused = ada.post("/sessions/aaaa1111/comments", data={**form, "text": "   "}, follow_redirects=False)
+    assert refused.headers["location"] == "/sessions/aaaa1111"
+    assert '<p class="error" role="alert">Not saved: The comment is empty.</p>' in ada.get("/sessions/aaaa1111").text
+    saved = ada.post("/sessions/aaaa1111/comments", data={**form, "text": "Noted."}, follow_redirects=False)
+    assert saved.headers["location"] == "/sessions/aaaa1111#t-1"
+    page = ada.get("/sessions/aaaa1111").text
+    assert '<p class="flash" role="status">Comment saved.</p>' in page and 'role="alert"' not in page
+
+
+def _flagged_grade(site: Site) -> None:
+    """aaaa1111's question graded off topic, with a skipped follow-up, a summary and a cap."""
+    [grade] = site.store.load_grades("aaaa1111")
+    site.store.save_grades("aaaa1111", [grade.model_copy(update={
+        "flags": ["off_topic", "skipped", "injection"], "summary": "No credit: it does not address the question.",
+        "caps": ["A red flag <b>caps</b> it at 2."]})])
+
+
+def test_the_graders_flags_summary_and_caps_are_in_words_on_the_session_page(site: Site) -> None:
+    _flagged_grade(site)
+    page = logged_in(site, "carol").get("/sessions/aaaa1111").text
+    assert "Flagged by the grader: off topic · skipped · tried to instruct the grader" in page
+    assert "off_topic" not in page
+    assert "No credit: it does not address the question." in page
+    assert "capped:" in page and "A red flag &lt;b&gt;caps&lt;/b&gt; it at 2." in page
+
+
+def test_the_printable_page_words_the_flags_apart_from_the_overridden_score(site: Site) -> None:
+    _flagged_grade(site)
+    carol = logged_in(site, "carol")
+    _override(carol, "3", "Deeper than graded.")
+    page = carol.get("/sessions/aaaa1111/export/html").text
+    assert '</span> <span class="flags">[off topic, skipped, tried to instruct the grader]</span>' in page
 
 
 def test_a_comment_edit_keeps_the_old_version(site: Site) -> None:

@@ -192,7 +192,7 @@ class Reviews:
             raise NotFoundError(f"Question '{question_id}' has no criterion '{criterion_id}'.",
                                 hint="Use one of: " + ", ".join(c.id for c in grade.criteria) + ".")
         if not 0 <= score <= criterion.max_score:
-            raise InputError(f"A score for '{criterion_id}' must be between 0 and {criterion.max_score:g}.")
+            raise InputError(f"The score for '{criterion.name}' must be between 0 and {criterion.max_score:g}.")
         row = ScoreOverrideRow(session_id=session_id, question_id=question_id, criterion_id=criterion_id,
                                score=float(score), reason=reason, author_id=author.id, created_at=utcnow())
         grades = self.store.load_grades(session_id)

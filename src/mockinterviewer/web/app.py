@@ -51,6 +51,7 @@ SESSION_COOKIE = "mockinterviewer_session"
 SESSION_MAX_AGE = 12 * 3600
 LOGIN_KEY = "login"  # the session cookie's login token (see store/logins.py)
 SECURE_COOKIE_ENV = "MOCKINTERVIEWER_WEB_SECURE_COOKIE"  # "1": set by `serve --secure-cookie` for its workers
+FLASH_ERROR = "flash_error"  # the next page's message saying what was not done (shown as an alert, at its top)
 SECURITY_HEADERS = [
     (b"content-security-policy", b"default-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"),
     (b"x-content-type-options", b"nosniff"),
@@ -91,6 +92,14 @@ def _score(value: float) -> str:
     return f"{value:.2f}".rstrip("0").rstrip(".")
 
 
+FLAG_WORDS = {"injection": "tried to instruct the grader", "no_answer": "no answer"}
+
+
+def _flag(flag: str) -> str:
+    """A grader's flag on a question in words ("off_topic" -> "off topic")."""
+    return FLAG_WORDS.get(flag, flag.replace("_", " "))
+
+
 @dataclass
 class Web:
     """What the routes share: the library objects, the templates, the server-side logins and the login limit."""
@@ -114,10 +123,17 @@ class Web:
             request.session.clear()
         return account
 
+    @staticmethod
+    def flash_error(request: Request, message: str) -> None:
+        """`message`, saying what was not done and why, at the top of the next page, shown as an alert."""
+        request.session[FLASH_ERROR] = message
+
     def page(self, request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> Response:
         flash = request.session.pop("flash", None)
+        flash_error = request.session.pop(FLASH_ERROR, None)
         return self.templates.TemplateResponse(request, template, {
-            "csrf": csrf_token(request.session), "viewer": context.pop("viewer", None), "flash": flash, **context,
+            "csrf": csrf_token(request.session), "viewer": context.pop("viewer", None), "flash": flash,
+            "flash_error": flash_error, **context,
         }, status_code=status_code)
 
 
@@ -131,6 +147,7 @@ def _templates() -> Jinja2Templates:
     )
     env.filters["when"] = _when
     env.filters["score"] = _score
+    env.filters["flag"] = _flag
     env.filters["clean"] = strip_controls
     return Jinja2Templates(env=env)
 
@@ -285,7 +302,8 @@ def create_app(settings: Settings | None = None, *, limiter: LoginLimiter | None
                 await run_in_threadpool(web.reviews.add_comment, viewer, full_id, turn, form.get("text", ""))
                 request.session["flash"] = "Comment saved."
         except (InputError, NotFoundError) as exc:
-            request.session["flash"] = f"Not saved: {exc.message}"
+            web.flash_error(request, f"Not saved: {exc.message}")
+            anchor = ""  # the top of the page, where the message is
         return RedirectResponse(f"/sessions/{full_id}{anchor}", status_code=303)
 
     add_sessions_list_routes(app, web)

@@ -183,21 +183,22 @@ def add_code_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) -
             return posted
         full_id = posted.session_id
         back = RedirectResponse(f"/interviews/{full_id}#editor", status_code=303)
+        to_message = RedirectResponse(f"/interviews/{full_id}", status_code=303)  # the top, where it is shown
         code = strip_controls(posted.field("code"))
         lang = language(posted.field("lang")) or ""
         if not code.strip():
-            request.session["flash"] = "Write some code in the editor first."
-            return back
+            web.flash_error(request, "Write some code in the editor first.")
+            return to_message
         if len(code) > MAX_CODE_CHARS:
-            request.session["flash"] = (f"Not run: the code is {len(code):,} characters; at most {MAX_CODE_CHARS:,} "
-                                        "are taken.")
-            return back
+            web.flash_error(request, f"Not run: the code is {len(code):,} characters; at most {MAX_CODE_CHARS:,} "
+                                     "are taken.")
+            return to_message
         try:
             notes = await run_in_threadpool(run_code, interviews, full_id, code, lang, posted.field("action"),
                                             seconds_on_reply(request, full_id))
         except InputError as exc:
-            request.session["flash"] = f"Not run: {exc.message}" + (f" {exc.hint}" if exc.hint else "")
-            return back
+            web.flash_error(request, f"Not run: {exc.message}" + (f" {exc.hint}" if exc.hint else ""))
+            return to_message
         keep_notes(request, full_id, notes)
         return back
 

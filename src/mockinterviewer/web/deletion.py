@@ -91,7 +91,7 @@ def add_delete_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page)
         except NotFoundError:
             return not_found(request, viewer)
         except (InputError, StoreError) as exc:
-            request.session["flash"] = f"Not deleted: {exc.message} {exc.hint or ''}".strip()
+            web.flash_error(request, f"Not deleted: {exc.message} {exc.hint or ''}".strip())
             return RedirectResponse(f"/sessions/{session.id}", status_code=303)
         files = deleted.audio_files
         with_audio = f", with its {files} audio file{'' if files == 1 else 's'}" if files else ""
