@@ -17,6 +17,9 @@ from pydantic import BaseModel, Field
 from mockinterviewer.bank.schema import Loop, Question, Round
 from mockinterviewer.interview.styles import Style, get_style
 
+# how a candidate repeats, skips, asks the time or stops where they type (a channel may word it otherwise)
+TYPED_CONTROLS = "Type /repeat, /skip, /time or /quit at any point."
+
 
 class MoveKind(StrEnum):
     ASK = "ask"
@@ -103,6 +106,7 @@ class RoundContext:
     round: Round
     candidate: str
     questions_in_round: int
+    controls: str = TYPED_CONTROLS  # how the candidate repeats, skips, asks the time or stops, in this channel
     candidate_question: str | None = None  # for reply(): what the candidate asked
     on_partial: Callable[[str], None] | None = None
     on_retract: Callable[[], None] | None = None  # see QuestionContext.on_retract

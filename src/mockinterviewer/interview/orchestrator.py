@@ -17,6 +17,7 @@ from mockinterviewer.channels.base import Channel, Reply
 from mockinterviewer.channels.code_input import parse_code_command, split_code
 from mockinterviewer.interview.answers import Command, clean_answer, parse_command
 from mockinterviewer.interview.interviewer import (
+    TYPED_CONTROLS,
     CodeStatus,
     Interviewer,
     Move,
@@ -166,6 +167,7 @@ class Orchestrator:
             round=round_,
             candidate=self.session.candidate,
             questions_in_round=len(self.state.planned_questions),
+            controls=getattr(self.channel, "controls", TYPED_CONTROLS),  # a channel with buttons says so
             candidate_question=candidate_question,
             on_partial=self.channel.partial,
             on_retract=self._retract,

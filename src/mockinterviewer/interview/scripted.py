@@ -65,7 +65,7 @@ class ScriptedInterviewer:
             f"{round_.name} of the {ctx.loop.company} {ctx.loop.role} loop. We have about "
             f"{round_.duration_minutes} minutes and {ctx.questions_in_round} question{plural}. "
             f"{ctx.style.opening} "
-            "Type /repeat, /skip, /time or /quit at any point. Let's start."
+            f"{ctx.controls} Let's start."
         )
 
     def ask(self, ctx: QuestionContext) -> str:

@@ -7,6 +7,9 @@ here as notes for the next page.
 
 With a `listener` (the streamed reply, `web.streaming`), the interviewer's words also go to it as they
 come: each streamed piece (`partial`), a withdrawal (`retract`) and each whole utterance (`say`).
+
+The page has buttons where the terminal has commands, so the interviewer's opening names the buttons
+(`controls`, the interview page's own labels).
 """
 
 from __future__ import annotations
@@ -14,13 +17,14 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 from mockinterviewer.channels.base import Reply
 from mockinterviewer.safe_text import strip_controls
 
 MAX_NOTE = 200  # characters of one note kept (the last one always fits below, escaped for JSON)
 MAX_NOTES_JSON = 1500  # the notes travel in the signed session cookie (about 4 kB in all): the last that fit
+BUTTON_CONTROLS = "Use the Repeat, Skip, Time left and Quit buttons at any point."
 
 
 Listener = Callable[[dict[str, Any]], None]
@@ -28,6 +32,7 @@ Listener = Callable[[dict[str, Any]], None]
 
 @dataclass
 class BrowserChannel:
+    controls: ClassVar[str] = BUTTON_CONTROLS  # what the opening says about repeating, skipping, time and stopping
     said: list[tuple[str, str]] = field(default_factory=list)  # (turn kind, text), in order
     infos: list[str] = field(default_factory=list)
     listener: Listener | None = None  # receives {"type": "partial" | "retract" | "say", ...} as they happen
