@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.table import Table
 
 from mockinterviewer.bank.documents import read_document
+from mockinterviewer.bank.drafting import DEFAULT_DRAFTS, MAX_DRAFTS
 from mockinterviewer.channels.answers_file import AnswersChannel, load_answers
 from mockinterviewer.channels.base import Channel
 from mockinterviewer.channels.terminal import TerminalChannel
@@ -126,6 +127,10 @@ def interview(
     style: Annotated[InterviewerStyle, typer.Option(
         "--style", help="The interviewer: warm (fewer, gentler follow-ups), neutral, or tough (presses for "
                         "specifics, cuts long answers at their time box).")] = InterviewerStyle.NEUTRAL,
+    draft_questions: Annotated[int | None, typer.Option(
+        "--draft-questions", min=0, max=MAX_DRAFTS,
+        help=f"With --job and a language model: draft up to N questions for requirements no bank question "
+             f"covers (default {DEFAULT_DRAFTS}; 0: none), saved to your own bank folder.")] = None,
 ) -> None:
     """Hold a mock interview: one round, or the whole loop round by round.
 
@@ -141,7 +146,8 @@ def interview(
     channel = _channel(answers, voice, push_to_talk=push_to_talk, speak=speak)
     running = interviews.start(candidate=candidate, loop_id=loop, round_id=round_id, questions=questions, seed=seed,
                                max_follow_ups=max_follow_ups, job=job_doc, resume=resume_doc,
-                               level=level.value if level is not None else None, style=style.value)
+                               level=level.value if level is not None else None, style=style.value,
+                               draft_questions=draft_questions)
     channel.info(f"Session {running.session.id} (seed {running.seed}). Type /help for commands.")
     for line in (*running.fit_notes, *running.shortfalls):
         channel.info(line)

@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from typing import Literal
 
+from mockinterviewer.bank.drafting import DRAFT_MARK
 from mockinterviewer.grading.code import outcome_line
 from mockinterviewer.grading.report import Report, level_reading
 from mockinterviewer.safe_text import html_safe, markdown_safe, strip_controls
@@ -160,6 +161,11 @@ def _job_lines(report: Report, bullet: str, esc: Callable[[str], str] = str) -> 
     return lines
 
 
+def _title(report: Report, grade: QuestionGrade) -> str:
+    """The question's prompt, marked when a model drafted it from the job description."""
+    return f"{grade.prompt} ({DRAFT_MARK})" if grade.question_id in report.drafted else grade.prompt
+
+
 def _verdict(report: Report) -> str:
     """The overall hire signal against the bar of the level interviewed for."""
     return f"{report.hire_signal} against the {report.level} bar ({report.bar:.1f})"
@@ -178,7 +184,7 @@ def _text(report: Report) -> str:
             f"{round_.name}: {_fmt(round_.score, round_.max_score)} - {round_.hire_signal} (bar {round_.bar:.1f})"
         )
     for index, grade in enumerate(report.questions, 1):
-        out += ["", f"Q{index}. {grade.prompt}"]
+        out += ["", f"Q{index}. {_title(report, grade)}"]
         exercised = _exercised(report, grade)
         out += [f"  {exercised}"] if exercised else []
         out += _question_lines(grade, "  - ", '"')
@@ -215,7 +221,7 @@ def _markdown(report: Report) -> str:
     ]
     out += [f"| {md(r.name)} | {_fmt(r.score, r.max_score)} | {md(r.hire_signal)} |" for r in report.rounds]
     for index, grade in enumerate(report.questions, 1):
-        out += ["", f"## Q{index}. {md(grade.prompt)}", ""]
+        out += ["", f"## Q{index}. {md(_title(report, grade))}", ""]
         exercised = _exercised(report, grade)
         out += [f"_{md(exercised)}_", ""] if exercised else []
         out += [
@@ -259,7 +265,7 @@ def _html(report: Report) -> str:
     ]
     parts.append("</table>")
     for index, grade in enumerate(report.questions, 1):
-        parts.append(f"<h2>Q{index}. {e(grade.prompt)}</h2>")
+        parts.append(f"<h2>Q{index}. {e(_title(report, grade))}</h2>")
         exercised = _exercised(report, grade)
         if exercised:
             parts.append(f"<p><em>{e(exercised)}</em></p>")

@@ -75,6 +75,14 @@ class Report(BaseModel):
     bar: float = Field(default=2.5, description="The hire bar at that level, on the rubric scale.")
     level_notes: dict[str, str] = Field(
         default_factory=dict, description="Question id -> how its answer reads at the level (staff: scope).")
+    drafted: list[str] = Field(
+        default_factory=list, description="Ids of questions a model drafted for this session from the job "
+                                          "description, whose rubric no person has reviewed.")
+
+
+def drafted_questions(session: Session) -> list[str]:
+    """The ids of the session's own questions whose rubric is a draft (drafted from the job description)."""
+    return [str(q["id"]) for q in session.plan.own_questions if (q.get("rubric") or {}).get("draft")]
 
 
 def hire_signal(score: float, bar: float, *, gradable: bool) -> str:
@@ -210,4 +218,5 @@ def build_report(session: Session, loop: Loop, grades: list[QuestionGrade]) -> R
         level=level,
         bar=bar,
         level_notes=_level_notes(level, loop, grades),
+        drafted=drafted_questions(session),
     )

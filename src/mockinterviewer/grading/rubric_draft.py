@@ -15,6 +15,7 @@ from typing import Any
 from langchain_core.language_models import BaseChatModel
 from pydantic import ValidationError
 
+from mockinterviewer.bank.drafting import criterion_schema
 from mockinterviewer.bank.schema import Rubric
 from mockinterviewer.errors import ModelError
 from mockinterviewer.providers.call import ChatCaller, ModelCallError
@@ -32,31 +33,11 @@ from mockinterviewer.providers.structured import (
 def rubric_schema(scale_max: int) -> dict[str, Any]:
     """A JSON schema of the rubric a model should return (strict-mode compatible)."""
     text = {"type": "string"}
-    levels = [str(i) for i in range(scale_max + 1)]
-    criterion = {
-        "type": "object",
-        "properties": {
-            "id": {"type": "string", "pattern": "^[a-z0-9][a-z0-9-]*$"},
-            "name": text,
-            "description": text,
-            "weight": {"type": "integer", "minimum": 1, "maximum": 3},
-            "anchors": {
-                "type": "object",
-                "properties": {level: text for level in levels},
-                "required": levels,
-                "additionalProperties": False,
-            },
-            "signals": {"type": "array", "items": text, "minItems": 3},
-            "follow_up": text,
-        },
-        "required": ["id", "name", "description", "weight", "anchors", "signals", "follow_up"],
-        "additionalProperties": False,
-    }
     return {
         "type": "object",
         "properties": {
             "scale_max": {"type": "integer", "enum": [scale_max]},
-            "criteria": {"type": "array", "items": criterion, "minItems": 3, "maxItems": 5},
+            "criteria": {"type": "array", "items": criterion_schema(scale_max), "minItems": 3, "maxItems": 5},
             "red_flags": {"type": "array", "items": text, "minItems": 1},
             "exemplar": {"type": "array", "items": text, "minItems": 3},
         },

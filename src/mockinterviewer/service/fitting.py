@@ -1,13 +1,26 @@
 """Fit a new session to a job description and a résumé: read them (pure parsers in bank/), rank
 the questions by the job's requirements, make the questions about the candidate's own projects,
 and record both in the plan, so that resuming, grading and the report see exactly what was fitted.
-Nothing here leaves the process: the texts are only parsed and the results stored with the session."""
+The texts are only parsed and the results stored with the session; with a model configured, the job's
+role, level and uncovered requirements (nothing else) are sent to it to draft questions (`draft`),
+which are asked first in their rounds, stored in the plan and saved to the candidate's own bank
+folder (`save_drafts`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from mockinterviewer.bank.drafting import (
+    DEFAULT_DRAFTS,
+    DRAFT_MARK,
+    DraftOutcome,
+    DraftRequest,
+    draft_requests,
+    question_yaml,
+)
+from mockinterviewer.bank.guide_model import slugify
 from mockinterviewer.bank.job import JobDescription, parse_job
 from mockinterviewer.bank.resume import (
     Claim,
@@ -19,10 +32,41 @@ from mockinterviewer.bank.resume import (
 )
 from mockinterviewer.bank.schema import Loop, Question
 from mockinterviewer.bank.select import JobFocus, job_focus
+from mockinterviewer.config import Settings
 from mockinterviewer.errors import InputError
+from mockinterviewer.safe_files import private_dir, write_output
+from mockinterviewer.service.wiring import use_llm
 from mockinterviewer.transcript import JobFit, Plan
 
 MAX_NAMED = 3  # requirements quoted in a note at the start; the report lists them all
+NEEDS_A_MODEL = ("Drafting questions for the {n} requirement(s) no bank question covers needs a language model "
+                 "(set OPENAI_BASE_URL or OPENAI_API_KEY); nothing from the job description was sent anywhere.")
+
+
+Drafter = Callable[[Sequence[DraftRequest], Collection[str]], DraftOutcome]  # requests, ids taken
+
+
+def question_drafter(settings: Settings) -> Drafter | None:
+    """The configured model as a drafter (its own caller, temperature 0); None offline."""
+    if not use_llm(settings):
+        return None
+    from mockinterviewer.providers.chat import build_caller
+    from mockinterviewer.providers.question_drafts import draft_questions
+    from mockinterviewer.providers.structured import resolve_json_mode
+
+    caller = build_caller(settings, temperature=0.0)
+    json_mode = resolve_json_mode(settings.llm_json_mode, settings.openai_base_url)
+
+    def drafter(requests: Sequence[DraftRequest], taken: Collection[str] = ()) -> DraftOutcome:
+        return draft_questions(caller, requests, json_mode=json_mode, taken=taken, prompts_dir=settings.prompts_dir)
+
+    return drafter
+
+
+def candidate_bank_questions(home: Path, candidate: str) -> Path:
+    """The folder of the candidate's own questions: `<data dir>/banks/<candidate as a slug>/questions`
+    (a bank folder `mockinterviewer bank lint` reads)."""
+    return home / "banks" / slugify(candidate, 8) / "questions"
 
 
 @dataclass(frozen=True)
@@ -43,6 +87,9 @@ class Fitting:
     focus: JobFocus | None = None
     claims: list[Claim] = field(default_factory=list)
     resume_name: str = ""
+    bank_focus: JobFocus | None = None  # the bank's own match, before any draft
+    drafts: list[Question] = field(default_factory=list)
+    draft_notes: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, job: Document | None, resume: Document | None, loop: Loop, questions: list[Question],
@@ -67,7 +114,62 @@ class Fitting:
             # the résumé's questions are matched too: a project on the résumé can exercise a requirement
             own = [own_project_question(c, template, "any") for c in fitting.claims] if template else []
             fitting.focus = job_focus([*questions, *own], [r.text for r in fitting.job.requirements])
+            fitting.bank_focus = fitting.focus
         return fitting
+
+    def uncovered(self) -> list[int]:
+        """The job's requirements (indexes) no question of the bank exercises."""
+        if self.job is None or self.focus is None:
+            return []
+        return [i for i in range(len(self.job.requirements)) if i not in self.focus.covered]
+
+    def draft(self, drafter: Drafter | None, count: int | None, level: str, taken: Collection[str] = (), *,
+              notice: Callable[[str], None] | None = None) -> None:
+        """Draft up to `count` questions (None: DEFAULT_DRAFTS with a model, 0 without) for the
+        uncovered requirements, and rank the valid ones first in their rounds. `drafter` None: no
+        model is configured, which a note says when there was something to draft. `taken`: ids in use;
+        `notice` hears that drafting starts (a model may take a while)."""
+        uncovered = self.uncovered()
+        if self.job is None or self.focus is None or not uncovered or count == 0:
+            return
+        if drafter is None:
+            self.draft_notes.append(NEEDS_A_MODEL.format(n=len(uncovered)))
+            return
+        rounds = [r for r in self.loop.rounds if r.id in self.rounds]
+        requests = draft_requests([r.text for r in self.job.requirements], set(uncovered), role=self.job.role,
+                                  level=level, rounds=rounds, count=DEFAULT_DRAFTS if count is None else count,
+                                  source=self.job_name)
+        if not requests:
+            self.draft_notes.append("No round of this session can ask a drafted question (a coding round needs "
+                                    "tests a draft cannot supply), so none was drafted.")
+            return
+        if notice is not None:
+            notice(f"Drafting {len(requests)} question(s) for requirements the bank does not cover with the "
+                   "language model...")
+        outcome = drafter(requests, taken)
+        self.draft_notes += outcome.notes
+        if not outcome.questions:
+            return
+        self.drafts = [q for _, q in outcome.questions]
+        top = max(self.focus.scores.values(), default=0.0) + 1.0
+        self.focus = JobFocus(
+            scores={**self.focus.scores, **{q.id: top for q in self.drafts}},
+            exercised={**self.focus.exercised, **{q.id: (req.index,) for req, q in outcome.questions}},
+            requirements=self.focus.requirements,
+        )
+
+    def save_drafts(self, folder: Path) -> list[Path]:
+        """Write each draft as `<folder>/<id>.yaml` (owner-only; an existing file is left as it is)."""
+        if not self.drafts:
+            return []
+        private_dir(folder)
+        saved = []
+        for question in self.drafts:
+            path = folder / f"{question.id}.yaml"
+            if not path.exists():
+                write_output(path, question_yaml(question).encode("utf-8"))
+            saved.append(path)
+        return saved
 
     def own_questions(self, asked_before: Iterable[str]) -> dict[str, Question]:
         if not self.claims:
@@ -83,9 +185,10 @@ class Fitting:
                 role=self.job.role, team=self.job.team, company=self.job.company, source=self.job_name,
                 requirements=[r.text for r in self.job.requirements],
                 exercised={qid: list(self.focus.exercised[qid]) for qid in planned if self.focus.exercised.get(qid)},
-                covered=self.focus.covers_job,
+                covered=self.bank_focus.covers_job if self.bank_focus is not None else True,
             )
-        own_data = [q.model_dump(mode="json") for q in own.values() if q.id in planned]
+        made = [*own.values(), *self.drafts]
+        own_data = [q.model_dump(mode="json") for q in made if q.id in planned]
         return plan.model_copy(update={"job": job_fit, "own_questions": own_data})
 
     def notes(self, plan: Plan) -> list[str]:
@@ -95,11 +198,13 @@ class Fitting:
         if fit is not None:
             where = f" ({fit.team} team)" if fit.team else ""
             at = f" at {fit.company}" if fit.company else ""
-            covered = self.focus.covered if self.focus is not None else set()
+            covered = self.bank_focus.covered if self.bank_focus is not None else set()
+            drafted = [q for q in self.drafts if q.id in plan.question_ids()]
             if not fit.covered:
                 said.append(f"The question bank does not cover this job ({fit.role}{where}{at}): only "
                             f"{len(covered)} of its {len(fit.requirements)} requirements match any question, so "
-                            "the rounds ask the loop's usual questions instead.")
+                            + ("the rounds ask the drafted questions below and the loop's usual questions."
+                               if drafted else "the rounds ask the loop's usual questions instead."))
             else:
                 exercised = {i for found in fit.exercised.values() for i in found}
                 said.append(f"Fitted to {fit.role}{where}{at} from {fit.source}: the questions exercise "
@@ -109,6 +214,11 @@ class Fitting:
                     more = f" and {len(missing) - MAX_NAMED} more" if len(missing) > MAX_NAMED else ""
                     said.append("The bank has no question on: "
                                 + "; ".join(m.rstrip(".") for m in missing[:MAX_NAMED]) + more + ".")
+            if drafted:
+                said.append(f"The model drafted {len(drafted)} question(s) for requirements the bank does not cover, "
+                            f"asked first in their rounds and marked in the report ({DRAFT_MARK}): "
+                            + "; ".join(f'"{q.prompt}"' for q in drafted))
+            said += self.draft_notes
         if self.claims:
             rounds = {r.id: r.name for r in self.loop.rounds}
             asked = [rounds.get(q["round_types"][0], q["round_types"][0]) for q in plan.own_questions]

@@ -25,7 +25,7 @@ from mockinterviewer.interview.interviewer import Interviewer
 from mockinterviewer.interview.orchestrator import Orchestrator
 from mockinterviewer.interview.plan import plan_session
 from mockinterviewer.interview.styles import get_style
-from mockinterviewer.service.fitting import Document, Fitting
+from mockinterviewer.service.fitting import Document, Fitting, candidate_bank_questions, question_drafter
 from mockinterviewer.service.wiring import build_grader, build_interviewer
 from mockinterviewer.store import SessionSummary, Store, open_store
 from mockinterviewer.store.locks import Hold
@@ -145,6 +145,7 @@ class Interviews:
         resume: Document | None = None,
         level: str | None = None,
         style: str | None = None,
+        draft_questions: int | None = None,
     ) -> Running:
         """Plan and record a new session (questions the candidate had before are not repeated), held.
 
@@ -153,12 +154,24 @@ class Interviews:
         hiring-manager rounds open with a question about one of the candidate's own projects. Both
         are read here, offline; they are stored only in the session's plan. `level` (mid, senior,
         staff; default: the loop's) asks only questions written for it and sets the report's bar;
-        `style` (warm, neutral, tough) is the interviewer's; both are kept in the plan."""
+        `style` (warm, neutral, tough) is the interviewer's; both are kept in the plan.
+        `draft_questions`: with a job and a model, how many questions to draft for the requirements no
+        bank question covers (None: a default; see Fitting.draft); they are saved to the candidate's
+        own bank folder in the data directory."""
         the_loop = self.loop(loop_id)
         if level is not None and level not in LEVELS:
             raise InputError(f"Unknown level '{level}'.", hint=f"Use one of: {', '.join(LEVELS)}.")
         get_style(style)  # an unknown style fails before anything is recorded
+        if draft_questions is not None and job is None:
+            raise InputError("--draft-questions drafts questions from a job description.",
+                             hint="Add --job FILE, or leave --draft-questions out.")
         fitting = Fitting.read(job, resume, the_loop, list(self.bank.questions.values()), round_id)
+        own_bank = candidate_bank_questions(self.settings.home, candidate)
+        if job is not None:
+            in_use = {*self.bank.questions, *(p.stem for p in own_bank.glob("*.yaml"))}
+            fitting.draft(question_drafter(self.settings), draft_questions, level or the_loop.level, in_use,
+                          notice=self._notice)
+            fitting.save_drafts(own_bank)
         store = self.store
         chosen_seed = seed if seed is not None else random.SystemRandom().randrange(1_000_000)
         interviewer, label = build_interviewer(self.settings)
@@ -169,7 +182,8 @@ class Interviews:
         def new_session(taken: set[str]) -> Session:
             own = fitting.own_questions(taken)
             plan = plan_session(
-                the_loop, list(bank.questions.values()), round_id=round_id, count=questions, seed=chosen_seed,
+                the_loop, [*bank.questions.values(), *fitting.drafts], round_id=round_id, count=questions,
+                seed=chosen_seed,
                 asked_before=taken, focus=fitting.focus, own_questions=own, level=level, style=style,
             )
             plan = fitting.record(plan, own)
