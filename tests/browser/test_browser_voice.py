@@ -77,6 +77,8 @@ def test_a_candidate_answers_aloud_and_the_transcript_is_committed_with_its_audi
         page: Page, live_app: LiveApp, answer_wav: tuple[Path, float],
         screenshot: Callable[[Page, str], Path]) -> None:
     page.add_init_script(SPOKEN_LOG)
+    listened: list[str] = []
+    page.on("request", lambda request: listened.append(request.url) if "voice-listen" in request.url else None)
     log_in(page, "ada")
     session_id = start_interview(page)
     question = next(t for t in live_app.store.load_session(session_id).turns if t.kind is TurnKind.QUESTION)
@@ -104,6 +106,7 @@ def test_a_candidate_answers_aloud_and_the_transcript_is_committed_with_its_audi
     assert answer.source == "voice" and answer.meta["corrected"] is True
     assert answer.meta["transcript"] == transcript.strip()
     assert answer.meta["delivery"]["words"] >= 10 and Path(answer.meta["audio"]).is_file()
+    assert not listened  # push-to-talk: the candidate ends the answer, nothing listens for its end
 
 
 def test_hands_free_a_pause_does_not_end_the_answer_and_the_silence_after_it_does(
@@ -187,3 +190,20 @@ def test_a_failed_upload_says_so_and_keeps_what_was_typed(page: Page, live_app: 
     expect(box).to_have_value("My notes so far.")
     expect(page.get_by_role("button", name="Record answer")).to_be_enabled()  # and may record again
     screenshot(page, "upload-failed")
+
+
+def test_hands_free_when_the_end_cannot_be_heard_the_candidate_stops_by_hand(
+        page: Page, live_app: LiveApp, answer_wav: tuple[Path, float],
+        screenshot: Callable[[Page, str], Path]) -> None:
+    page.route(re.compile(r"/interviews/[0-9a-f]+/voice-listen$"), lambda route: route.abort("connectionreset"))
+    log_in(page, "ada")
+    start_interview(page)
+    page.get_by_label(re.compile(r"End after 3 s of silence")).check()
+    page.get_by_role("button", name="Record answer").click()
+    status = page.locator("#voice-status")
+    expect(status).to_contain_text("The end of the answer cannot be heard: no connection to the server.")
+    expect(status).to_contain_text("Press \u201cStop and transcribe\u201d when you are done.")
+    screenshot(page, "hands-free-unheard")
+    page.wait_for_timeout(answer_wav[1] * 1000 + 500)  # still recording: the whole answer
+    page.get_by_role("button", name="Stop and transcribe").click()
+    expect(answer_box(page)).to_have_value(re.compile("latency", re.I), timeout=TRANSCRIBED)
