@@ -114,6 +114,21 @@ def test_unusable_data_dir_says_what_to_do(tmp_path: Path) -> None:
     with pytest.raises(StoreError) as info:
         Store(f"sqlite:///{blocker / 'db.sqlite'}", blocker)
     assert "MOCKINTERVIEWER_HOME" in str(info.value)
+    assert info.value.message == f"The data directory {blocker} is a file, not a folder."  # no errno text
+
+
+def test_a_damaged_database_file_or_a_url_that_is_none_says_what_to_do(tmp_path: Path) -> None:
+    (tmp_path / "db.sqlite").write_bytes(b"\x00not sqlite\xff" * 400)
+    with pytest.raises(StoreError) as damaged:
+        Store(f"sqlite:///{tmp_path / 'db.sqlite'}", tmp_path)
+    assert "is not an SQLite database" in damaged.value.message and "Move it away" in (damaged.value.hint or "")
+    with pytest.raises(StoreError) as bad_url:
+        Store("notaurl", tmp_path)
+    assert bad_url.value.message == "MOCKINTERVIEWER_DATABASE_URL is not a database URL."
+    with pytest.raises(StoreError) as no_driver:  # a traceback before
+        Store("mysql://mi@localhost/mi", tmp_path)
+    assert "needs the database driver MySQLdb" in no_driver.value.message
+    assert "postgresql+psycopg://" in (no_driver.value.hint or "")
 
 
 def test_full_disk_and_read_only_errors_say_what_to_do() -> None:

@@ -77,6 +77,17 @@ def new_session_id() -> str:
 
 def _explain(exc: BaseException, where: str) -> StoreError:
     text = str(exc).lower()
+    if isinstance(exc, (FileExistsError, NotADirectoryError)):
+        return StoreError(f"The data directory {where} is a file, not a folder.",
+                          hint="Point MOCKINTERVIEWER_HOME at a folder (it is made if missing), or move the file.")
+    if "could not parse sqlalchemy url" in text:
+        return StoreError("MOCKINTERVIEWER_DATABASE_URL is not a database URL.",
+                          hint="Give one such as postgresql+psycopg://user@host/db, or unset it to use SQLite in "
+                               "the data directory.")
+    if "file is not a database" in text:
+        return StoreError(f"The database file in {where} is not an SQLite database (damaged, or another file).",
+                          hint="Move it away to start afresh, restore it from a backup, or point MOCKINTERVIEWER_HOME "
+                               "at another folder.")
     if "readonly" in text or "read-only" in text or "permission denied" in text:
         hint = (f"The data directory {where} is not writable: fix its permissions, or point "
                 "MOCKINTERVIEWER_HOME at a writable folder.")
@@ -85,7 +96,7 @@ def _explain(exc: BaseException, where: str) -> StoreError:
     elif "unable to open" in text:
         hint = (f"Cannot open the database in {where}: check that the folder exists and is writable, "
                 "or set MOCKINTERVIEWER_HOME.")
-    elif "connection" in text or "could not connect" in text:
+    elif "connection" in text or "could not connect" in text or "resolve host" in text:
         hint = "Cannot reach the database server: check MOCKINTERVIEWER_DATABASE_URL and that the server runs."
     else:
         hint = f"Check the database at {where} (MOCKINTERVIEWER_HOME / MOCKINTERVIEWER_DATABASE_URL)."
@@ -105,7 +116,13 @@ class Store:
             if url.startswith("sqlite"):
                 self._private_sqlite(url)
             # hide_parameters: SQL logs never show values (a password typed into the name field, answers)
-            self.engine: Engine = create_engine(url, future=True, hide_parameters=True)
+            try:
+                self.engine: Engine = create_engine(url, future=True, hide_parameters=True)
+            except ModuleNotFoundError as exc:  # a URL naming a driver that is not installed
+                raise StoreError(
+                    f"MOCKINTERVIEWER_DATABASE_URL needs the database driver {exc.name}, which is not installed.",
+                    hint="It works with PostgreSQL (postgresql+psycopg://user@host/db); unset it to use SQLite in the "
+                         "data directory.") from None
             if url.startswith("sqlite"):
                 event.listen(self.engine, "connect", _sqlite_pragmas)
             self.locks = Locks(self.engine, self.data_dir)
