@@ -12,13 +12,20 @@ missing, the server's message is printed): the first upload (it loads the model)
 the next RUNS, the real-time factor (seconds per second of audio) and the transcript's word error rate.
 The load average is printed too: on a machine shared with other work the times grow with it.
 
-Run: .venv/bin/python evals/bench_browser_voice.py            (about a minute; needs espeak-ng)
-     .venv/bin/python evals/bench_browser_voice.py tiny.en    (one model only)
+Hands-free (model-independent): the same answer with a 2 s pause in its middle and 4 s of quiet after it, as a
+live WebM posted in half-second pieces to `/interviews/{id}/voice-listen`, as the page does while it
+records: the time each piece takes (median, worst), where the server declared the answer over (seconds after
+the last word, in the recording's time), and the cost of one piece at the end of a ten-minute answer (the
+container is read again from its start for each piece).
+
+Run: .venv/bin/python evals/bench_browser_voice.py            (about two minutes; needs espeak-ng)
+     .venv/bin/python evals/bench_browser_voice.py tiny.en    (one model only, and hands-free)
 Aim (issue 11): end of a 20 s answer to its transcript on screen under 2 s on two cores with tiny.en.
 """
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -26,7 +33,9 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -39,6 +48,7 @@ from mockinterviewer.speech.tts import EspeakTTS  # noqa: E402
 from mockinterviewer.speech.wer import word_error_rate  # noqa: E402
 
 RUNS = 5
+PIECE_SECONDS = 0.5  # what the page hands over at a time while it records hands-free
 MODELS = ("tiny.en", "base")
 PASSWORD = "a long enough benchmark password"
 ANSWER = (
@@ -58,12 +68,12 @@ def spoken_answer() -> np.ndarray:
     return resample(speech.samples, speech.rate)
 
 
-def webm(samples: np.ndarray, bit_rate: int = 32_000) -> bytes:
-    """What Chromium's MediaRecorder uploads for `audioBitsPerSecond: 32000`."""
+def webm(samples: np.ndarray, bit_rate: int = 32_000, *, live: bool = False) -> bytes:
+    """What Chromium's MediaRecorder uploads for `audioBitsPerSecond: 32000` (`live`: as it hands it over)."""
     import av
 
     buffer = io.BytesIO()
-    with av.open(buffer, mode="w", format="webm") as container:
+    with av.open(buffer, mode="w", format="webm", options={"live": "1"} if live else {}) as container:
         stream = container.add_stream("libopus", rate=48_000)
         stream.layout = "mono"  # type: ignore[union-attr]
         stream.bit_rate = bit_rate  # type: ignore[union-attr]
@@ -77,7 +87,9 @@ def webm(samples: np.ndarray, bit_rate: int = 32_000) -> bytes:
     return buffer.getvalue()
 
 
-def bench(model: str, recording: bytes, seconds: float) -> None:
+@contextlib.contextmanager
+def interview(model: str) -> Iterator[tuple[Any, str, str]]:
+    """The real app on a fresh data directory, a logged-in candidate's new interview: (client, id, CSRF token)."""
     from fastapi.testclient import TestClient
 
     from mockinterviewer.config import load_settings
@@ -97,6 +109,11 @@ def bench(model: str, recording: bytes, seconds: float) -> None:
                                                    "questions": "1"}, follow_redirects=False)
         session_id = started.headers["location"].rsplit("/", 1)[1]
         token = CSRF.search(client.get(f"/interviews/{session_id}").text).group(1)  # type: ignore[union-attr]
+        yield client, session_id, token
+
+
+def bench(model: str, recording: bytes, seconds: float) -> None:
+    with interview(model) as (client, session_id, token):
         times: list[float] = []
         texts: list[str] = []
         for _ in range(RUNS + 1):
@@ -115,6 +132,58 @@ def bench(model: str, recording: bytes, seconds: float) -> None:
           f"   (load average {os.getloadavg()[0]:.1f})")
 
 
+def voiced_end(samples: np.ndarray, dbfs: float = -40.0) -> int:
+    """The sample just after the last 10 ms louder than `dbfs` (espeak-ng ends its speech with some quiet)."""
+    hop = SAMPLE_RATE // 100
+    frames = samples[: samples.size // hop * hop].reshape(-1, hop).astype(np.float64) / 32768
+    loud = np.flatnonzero(10 * np.log10(np.mean(frames**2, axis=1) + 1e-12) > dbfs)
+    return int(loud[-1] + 1) * hop
+
+
+def bench_hands_free(samples: np.ndarray) -> None:
+    """The answer's end heard piece by piece over HTTP, and one piece at the end of a ten-minute answer."""
+    from mockinterviewer.speech.settings import load_voice_settings
+    from mockinterviewer.web.answer_end import HandsFreeAnswers
+
+    half = samples.size // 2
+    pause, after = np.zeros(2 * SAMPLE_RATE, np.int16), np.zeros(4 * SAMPLE_RATE, np.int16)
+    paused = np.concatenate([samples[:half], pause, samples[half:], after])
+    last_word = (half + pause.size + voiced_end(samples[half:])) / SAMPLE_RATE
+    data = webm(paused, live=True)
+    step = int(len(data) / (paused.size / SAMPLE_RATE) * PIECE_SECONDS)
+    times: list[float] = []
+    with interview("tiny.en") as (client, session_id, token):
+        for offset in range(0, len(data), step):
+            began = time.perf_counter()
+            verdict = client.post(f"/interviews/{session_id}/voice-listen",
+                                  data={"csrf": token, "recording": "b" * 24, "offset": str(offset)},
+                                  files={"piece": ("piece.webm", data[offset : offset + step], "audio/webm")}).json()
+            times.append(time.perf_counter() - began)
+            if verdict.get("over") or "error" in verdict:
+                break
+    steady = times[1:]  # the first loads Silero
+    print(f"hands-free: {len(times)} pieces of {PIECE_SECONDS} s; first {times[0] * 1000:.0f} ms (loads Silero VAD), "
+          f"then median {statistics.median(steady) * 1000:.0f} ms, worst {max(steady) * 1000:.0f} ms per piece")
+    if verdict.get("over"):
+        print(f"            answer over {verdict['heard'] - last_word:.2f} s after the last word (in the recording; "
+              f"the 2 s pause did not end it), speech heard until {verdict['speech_end'] - last_word:+.2f} s")
+    else:
+        print(f"            not over: {verdict}")
+
+    long = np.concatenate([samples] * int(np.ceil(600 * SAMPLE_RATE / samples.size)))[: 600 * SAMPLE_RATE]
+    long_data = webm(long, live=True)
+    cut = len(long_data) - 20 * step
+    answers = HandsFreeAnswers(load_voice_settings(), 64 * 1024 * 1024)
+    answers.feed(("ada", "s"), "c" * 24, 0, long_data[:cut])
+    late: list[float] = []
+    for offset in range(cut, cut + 10 * step, step):
+        began = time.perf_counter()
+        answers.feed(("ada", "s"), "c" * 24, offset, long_data[offset : offset + step])
+        late.append(time.perf_counter() - began)
+    print(f"            a piece at the end of a 10-minute answer ({len(long_data) / 1e6:.1f} MB): median "
+          f"{statistics.median(late) * 1000:.0f} ms (load average {os.getloadavg()[0]:.1f})")
+
+
 def main() -> None:
     models = [m for m in sys.argv[1:] if m in MODELS] or list(MODELS)
     samples = spoken_answer()
@@ -125,6 +194,7 @@ def main() -> None:
     print("time from the end of the upload to the transcript returned:")
     for model in models:
         bench(model, recording, seconds)
+    bench_hands_free(samples)
 
 
 
