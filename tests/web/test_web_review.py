@@ -101,6 +101,17 @@ def test_a_prefix_redirects_and_unknown_pages_are_404(site: Site) -> None:
     assert carol.get("/static/style.css").status_code == 200
 
 
+def test_every_page_has_the_shipped_icon(site: Site) -> None:
+    """No page asks for /favicon.ico (a 404 in the server's log and the browser's console on every page)."""
+    carol = logged_in(site, "carol")
+    link = '<link rel="icon" href="/static/favicon.svg" type="image/svg+xml">'
+    for path in ("/sessions", "/sessions/aaaa1111", "/sessions/aaaa1111/export/html", "/progress"):
+        assert link in carol.get(path).text, path
+    assert link in site.new_client().get("/login").text
+    icon = carol.get("/static/favicon.svg")
+    assert icon.status_code == 200 and icon.headers["content-type"].startswith("image/svg+xml")
+
+
 def test_serve_is_a_command() -> None:
     from typer.testing import CliRunner
 
