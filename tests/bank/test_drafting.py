@@ -256,3 +256,22 @@ def test_offline_says_drafting_needs_a_model_and_sends_nothing(
 def test_draft_questions_without_a_job_is_a_usage_mistake(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = cli(capsys, "interview", "--round", DEEP_DIVE, "--draft-questions", "1")
     assert code != 0 and "--job" in out + err and "Traceback" not in out + err
+
+
+def test_a_bank_folder_that_cannot_be_written_gets_a_note_and_the_draft_is_still_asked(
+        tmp_path: Path, isolated_home: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    isolated_home.mkdir(parents=True, exist_ok=True)
+    (isolated_home / "banks").write_text("not a folder")
+    model = ScriptedChatModel(replies=[json.dumps(draft_data())])
+    monkeypatch.setenv("OPENAI_BASE_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("MOCKINTERVIEWER_LLM", "auto")
+    monkeypatch.setattr("mockinterviewer.providers.chat.build_chat_model", lambda settings, **kw: model)
+    _offline_interviewer_and_grader(monkeypatch)
+    answers = write_answers(tmp_path / "a.yaml", ["/skip", "/skip", "no questions"])
+    code, out, err = cli(capsys, "interview", "--round", DEEP_DIVE, "--job", str(IOS_JOB), "--answers", str(answers),
+                         "--seed", "1", "--draft-questions", "1")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert "Could not save the drafted questions in" in flat and "used in this session only" in flat
+    assert f"Question 1 of 2: {PROMPT}" in flat and "Traceback" not in out + err

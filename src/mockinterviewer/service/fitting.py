@@ -159,16 +159,24 @@ class Fitting:
         )
 
     def save_drafts(self, folder: Path) -> list[Path]:
-        """Write each draft as `<folder>/<id>.yaml` (owner-only; an existing file is left as it is)."""
+        """Write each draft as `<folder>/<id>.yaml` (owner-only folders and files; an existing file is
+        left as it is). A folder that cannot be written gets a note: the drafts are then used in this
+        session only."""
         if not self.drafts:
             return []
-        private_dir(folder)
         saved = []
-        for question in self.drafts:
-            path = folder / f"{question.id}.yaml"
-            if not path.exists():
-                write_output(path, question_yaml(question).encode("utf-8"))
-            saved.append(path)
+        try:
+            for private in (folder.parent.parent, folder.parent, folder):  # banks/, banks/<candidate>/, questions/
+                private_dir(private)
+            for question in self.drafts:
+                path = folder / f"{question.id}.yaml"
+                if not path.exists():
+                    write_output(path, question_yaml(question).encode("utf-8"))
+                saved.append(path)
+        except (OSError, InputError) as exc:
+            reason = exc.message if isinstance(exc, InputError) else (exc.strerror or str(exc))
+            self.draft_notes.append(f"Could not save the drafted questions in {folder} ({reason}); they are used "
+                                    "in this session only.")
         return saved
 
     def own_questions(self, asked_before: Iterable[str]) -> dict[str, Question]:
