@@ -125,6 +125,9 @@ def test_hands_free_a_pause_does_not_end_the_answer_and_the_silence_after_it_doe
 
     page.route(re.compile(r"/interviews/[0-9a-f]+/voice-listen$"), keep(verdicts))
     page.route(re.compile(r"/interviews/[0-9a-f]+/voice$"), keep(uploads))
+    problems: list[str] = []  # script errors and CSP refusals
+    page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
+    page.on("pageerror", lambda error: problems.append(str(error)))
     log_in(page, "ada")
     start_interview(page)
     page.get_by_label(re.compile(r"End after 3 s of silence")).check()
@@ -145,6 +148,7 @@ def test_hands_free_a_pause_does_not_end_the_answer_and_the_silence_after_it_doe
     assert abs(over[0]["speech_end"] - last_word) < 1.0, (over, last_word)
     assert 2.7 <= over[0]["heard"] - last_word <= 4.0, (over, last_word)
     assert uploads and 2.7 <= uploads[-1]["seconds"] - last_word <= 5.0, (uploads, last_word)
+    assert not problems, problems
 
 
 def test_a_denied_microphone_falls_back_to_typing(browser_type: BrowserType, browser_type_launch_args: dict[str, Any],

@@ -16,6 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mockinterviewer.config import load_settings
+from mockinterviewer.errors import InputError
 from mockinterviewer.speech.audio import SAMPLE_RATE, resample, to_int16
 from mockinterviewer.transcript import TurnKind
 from mockinterviewer.web import create_app, voice_pages
@@ -277,3 +278,16 @@ def test_the_page_names_the_speech_model_the_server_uses(site: Site, monkeypatch
         template = app.state.web.templates.env.get_template("voice.html")
         shown_page = template.render(session={"id": "x"}, voice_settings=app.state.browser_voice.voice)
         assert shown in shown_page and str(tmp_path) not in shown_page  # a model's folder name, never its path
+
+
+def test_hands_free_recordings_listened_to_are_bounded_and_the_least_recent_goes_first(
+        site: Site, paused_answer: tuple[bytes, float, float]) -> None:
+    answers = site.client.app.state.hands_free_answers
+    answers.limit = 2
+    data = paused_answer[0][:4000]
+    for n, session in enumerate(("s1", "s2", "s3")):
+        answers.feed(("ada", session), f"{n}" * 20, 0, data)
+    assert len(answers) == 2
+    with pytest.raises(InputError, match="replaced, finished or idle"):
+        answers.feed(("ada", "s1"), "0" * 20, 4000, data)  # the first went to make room
+    assert not answers.feed(("ada", "s3"), "2" * 20, 4000, paused_answer[0][4000:8000]).over

@@ -7,7 +7,8 @@ the same end-of-answer rule as the terminal (`speech.vad.endpointer_for`: Silero
 answer over after the thinking time, 3 s, of silence following speech), so a pause to think does not end
 it. The verdict goes back to the page, which stops recording when the answer is over and uploads it as a
 push-to-talk recording. Listening state lives in memory: one recording per candidate and session (a new
-one replaces it), at most `limit` in all, each dropped once over or after `idle_seconds` without a piece.
+one replaces it), at most `limit` in all (the least recently fed goes first; each holds at most the upload
+limit of bytes), each dropped once over, on a bad piece, or after `idle_seconds` without a piece.
 """
 
 from __future__ import annotations
@@ -90,7 +91,7 @@ class HandsFreeAnswer:
 class HandsFreeAnswers:
     """The recordings being listened to in this process (see the module docstring)."""
 
-    def __init__(self, voice: VoiceSettings, max_bytes: int, *, limit: int = 64, idle_seconds: float = 120.0,
+    def __init__(self, voice: VoiceSettings, max_bytes: int, *, limit: int = 16, idle_seconds: float = 120.0,
                  rule: Callable[[VoiceSettings], Endpointer] = endpointer_for) -> None:
         self.voice = voice
         self.max_bytes = max_bytes
