@@ -156,3 +156,33 @@ def test_take_reply_is_quiet_and_a_loud_run_still_announces_the_resume() -> None
     assert any("Resuming session" in line for line in loud.infos)
     assert any("saved as unfinished" in line for line in loud.infos)
     assert loud.said == [(last.kind.value, last.text)]  # the last question, repeated
+
+
+def test_grading_again_keeps_the_coach_overrides_in_the_listed_score() -> None:
+    from mockinterviewer.store.accounts import Accounts, Role
+    from mockinterviewer.store.review import Reviews
+    from mockinterviewer.store.session_search import SessionFilter, SessionSearch
+
+    interviews = _interviews()
+    running = _start(interviews)
+    interviews.run(running, ScriptedChannel([ANSWER] * 12))
+    interviews.finish(running.session.id)
+    accounts = Accounts(interviews.store)
+    accounts.add_user("coach", Role.COACH, "password-123")
+    accounts.add_user("ada", Role.CANDIDATE, "password-123")
+    accounts.assign("coach", "ada")
+    grade = interviews.store.load_grades(running.session.id)[0]
+    weakest = min(grade.criteria, key=lambda c: c.score)
+    reviews = Reviews(interviews.store, accounts)
+    reviews.add_override(accounts.get("coach"), running.session.id, grade.question_id, weakest.id,
+                         weakest.max_score, "the answer shows this fully")
+
+    def listed() -> float | None:
+        page = SessionSearch(interviews.store).page(SessionFilter())
+        return next(s.score for s in page.sessions if s.summary.id == running.session.id)
+
+    with_override = listed()
+    totals = reviews.totals(accounts.get("coach"), running.session.id)
+    assert with_override == totals.score != totals.grader_score
+    interviews.finish(running.session.id)  # graded again
+    assert listed() == with_override

@@ -29,6 +29,7 @@ from mockinterviewer.service.fitting import Document, Fitting, candidate_bank_qu
 from mockinterviewer.service.wiring import build_grader, build_interviewer
 from mockinterviewer.store import SessionSummary, Store, open_store
 from mockinterviewer.store.locks import Hold
+from mockinterviewer.store.review import Reviews
 from mockinterviewer.store.store import new_session_id
 from mockinterviewer.transcript import QuestionGrade, Session, SessionStatus
 
@@ -267,6 +268,7 @@ class Interviews:
         grader, _label = self.grader()
         grades = grade_session(session, self.bank.for_plan(session.plan).question, grader)
         self.store.save_grades(session.id, grades)
+        Reviews(self.store).relist(session.id)  # a coach's overrides still count in the listed score
         return grades
 
     def finish(self, session_id: str) -> Report:

@@ -199,15 +199,15 @@ class Reviews:
         with self.store._tx() as orm:
             orm.add(row)
             orm.flush()  # written first: on SQLite the transaction now holds the write lock
-            # one override of a session at a time updates its listed score (PostgreSQL: the row lock waits for
-            # the other's commit, whose override the query below then sees; SQLite writes one at a time).
-            # NO KEY UPDATE: it does not conflict with the key-share lock each insert's foreign key takes.
-            session = orm.scalar(select(SessionRow).where(SessionRow.id == session_id)
-                                 .with_for_update(key_share=True))
-            rows = orm.scalars(select(ScoreOverrideRow).where(ScoreOverrideRow.session_id == session_id)).all()
-            if session is not None:
-                session.score = session_totals(session_id, grades, newest(_override(r, "") for r in rows)).score
+            _relist(orm, session_id, grades)
         return _override(row, author.name)
+
+    def relist(self, session_id: str) -> None:
+        """Set the session's listed score from its saved grades with the coach overrides applied (after it
+        was graded again: the overrides still count)."""
+        grades = self.store.load_grades(session_id)
+        with self.store._tx() as orm:
+            _relist(orm, session_id, grades)
 
     def override_history(self, viewer: Account, session_id: str) -> list[Override]:
         """Every override of the session, oldest first (the newest per criterion is the one that counts)."""
@@ -267,6 +267,17 @@ class Reviews:
             comment = _comment(row, name)
             threads.setdefault(comment.thread_id, []).append(comment)
         return sorted((CommentThread(v) for v in threads.values()), key=lambda t: (t.current.turn_index, t.id))
+
+
+def _relist(orm: Any, session_id: str, grades: list[QuestionGrade]) -> None:
+    """Inside a transaction: the session's listed score, from `grades` and its newest overrides."""
+    # one session at a time updates its listed score (PostgreSQL: the row lock waits for the other's commit,
+    # whose override the query below then sees; SQLite writes one at a time).
+    # NO KEY UPDATE: it does not conflict with the key-share lock each insert's foreign key takes.
+    session = orm.scalar(select(SessionRow).where(SessionRow.id == session_id).with_for_update(key_share=True))
+    rows = orm.scalars(select(ScoreOverrideRow).where(ScoreOverrideRow.session_id == session_id)).all()
+    if session is not None and grades:
+        session.score = session_totals(session_id, grades, newest(_override(r, "") for r in rows)).score
 
 
 def _override(row: ScoreOverrideRow, author: str) -> Override:
