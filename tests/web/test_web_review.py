@@ -133,6 +133,13 @@ def test_evidence_is_marked_in_the_answer_it_came_from() -> None:
     assert "".join(p for p, _ in pieces("x <y> x", ["x", "<y"])) == "x <y> x"
 
 
+def test_the_session_page_says_which_interviewer_and_grader_ran(site: Site) -> None:
+    [grade] = site.store.load_grades("aaaa1111")
+    site.store.save_grades("aaaa1111", [grade.model_copy(update={"grader": "llm (gpt-4o-mini) <i>"})])
+    page = logged_in(site, "carol").get("/sessions/aaaa1111").text
+    assert re.search(r"interviewer \w+ ·\s+grader llm \(gpt-4o-mini\) &lt;i&gt; ·", page)
+
+
 def test_the_session_page_marks_the_quotes_in_the_answer(site: Site) -> None:
     page = logged_in(site, "carol").get("/sessions/aaaa1111").text
     assert "<mark>I measured p99 latency</mark> first." in page

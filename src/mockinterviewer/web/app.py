@@ -368,6 +368,7 @@ def _session_view(web: Web, viewer: Account, session_id: str) -> dict[str, Any]:
     return {
         "session": session, "turns": session.turns, "texts": texts, "threads": threads, "after": after,
         "totals": totals, "graded": bool(grades), "can_override": viewer.role is Role.COACH,
+        "graders": list(dict.fromkeys(g.grader for g in grades)),  # which graders ran, in question order
         "shown_status": "interrupted" if session.status is SessionStatus.IN_PROGRESS  # as the sessions list says
         and not store.running_sessions([session.id]) else session.status.value,
     }
