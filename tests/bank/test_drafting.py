@@ -126,6 +126,7 @@ def test_requests_go_to_uncovered_requirements_and_rounds_that_can_ask_a_draft(l
     assert draft_requests(requirements, {1}, role="R", level="senior", rounds=[loop.round("onsite-coding")],
                           count=2) == []
     schema = draft_schema(made[0])
+    assert "minLength" not in json.dumps(schema)  # OpenAI's strict mode refuses it; only a local server gets it
     assert schema["properties"]["kind"]["enum"] == made[0].kinds
     assert "onsite-coding" not in schema["properties"]["round_types"]["items"]["enum"]
 
@@ -147,6 +148,10 @@ def test_each_draft_is_one_structured_call_and_a_bad_one_is_dropped_with_a_note(
     fmt = model.kwargs_seen[0]["extra_body"]["response_format"]
     assert fmt["type"] == "json_object" and fmt["schema"]["properties"]["round_types"]["items"]["enum"] == \
         [DEEP_DIVE, "onsite-behavioral"]
+    assert fmt["schema"]["properties"]["prompt"]["minLength"] == 1  # the local server's grammar: no empty text
+    assert "minLength" not in fmt["schema"]["properties"]["kind"]  # an enum stays as it is
+    signals = fmt["schema"]["properties"]["rubric"]["properties"]["criteria"]["items"]["properties"]["signals"]
+    assert signals["items"]["minLength"] == 1 and signals["minItems"] == 3
     sent = model.seen[0][-1].content
     assert f"<requirement>\n{SWIFTUI}\n</requirement>" in sent and "iOS Engineer" in sent
     model.assert_complete()

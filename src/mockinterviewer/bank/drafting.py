@@ -144,6 +144,19 @@ def draft_schema(request: DraftRequest) -> dict[str, Any]:
     }
 
 
+def non_empty_strings(schema: Any) -> Any:
+    """`schema` with `minLength: 1` on every free string: llama.cpp's grammar enforces it, so a small
+    model cannot leave a signal or an anchor empty (OpenAI's strict mode does not take the keyword)."""
+    if isinstance(schema, list):
+        return [non_empty_strings(item) for item in schema]
+    if not isinstance(schema, dict):
+        return schema
+    out = {key: non_empty_strings(value) for key, value in schema.items()}
+    if out.get("type") == "string" and not {"enum", "pattern", "minLength"} & set(out):
+        out["minLength"] = 1
+    return out
+
+
 def draft_id(prompt: str, taken: Collection[str]) -> str:
     """'draft-' + the prompt's first words + a short hash of it, unique among `taken`."""
     digest = hashlib.sha256(prompt.encode("utf-8")).hexdigest()

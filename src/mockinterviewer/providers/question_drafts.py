@@ -22,6 +22,7 @@ from mockinterviewer.bank.drafting import (
     DraftRejected,
     DraftRequest,
     draft_schema,
+    non_empty_strings,
     question_from_draft,
     question_yaml,
 )
@@ -79,8 +80,11 @@ def draft_questions(
     for number, request in enumerate(requests, 1):
         values = request.prompt_values()
         messages = template.format_messages(**{**values, "requirement": delimit(request.requirement, "requirement")})
+        schema = draft_schema(request)
+        if json_mode == "json_object":  # a local server's grammar: no empty text either
+            schema = non_empty_strings(schema)
         params = {"max_tokens": MAX_DRAFT_TOKENS, "temperature": 0,
-                  **response_format_params(json_mode, "question", draft_schema(request))}
+                  **response_format_params(json_mode, "question", schema)}
         try:
             result = caller.call(messages, params=params, validate=_reader(request, used),
                                  output_retries=output_retries)
