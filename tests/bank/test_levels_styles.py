@@ -159,7 +159,10 @@ def test_the_generic_loop_runs_whole_through_the_cli(tmp_path: Path, capsys: pyt
     code, out, _ = cli(capsys, "interview", "--loop", "generic-senior-backend", "--answers", str(answers),
                        "--seed", "4", "--style", "tough")
     assert code == 0
-    assert "Generic Senior Backend Engineer" in out and "against the senior bar (2.5)" in " ".join(out.split())
+    words = " ".join(out.split())
+    assert "the Senior Backend Engineer loop" in words and "against the senior bar (2.5)" in words
+    assert "Generic" not in out  # a loop no one company runs names no company
+    assert "the team, the role or the company?" in words
     code, out, _ = cli(capsys, "sessions", "--json")
     assert json.loads(out)[0]["status"] == "completed"
 

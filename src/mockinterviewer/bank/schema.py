@@ -236,9 +236,10 @@ class Question(Strict):
     levels: list[Slug] = Field(default_factory=lambda: ["senior"], min_length=1)
     suggested_minutes: float = Field(gt=0, le=120)
     source: str | None = Field(default=None, description="Where the question comes from, e.g. a prep guide.")
-    companies: list[Text] = Field(
+    companies: list[Text | None] = Field(
         default_factory=list,
-        description="Asked only in these companies' loops (e.g. 'Why Netflix?'); empty: in any loop.")
+        description="Asked only in these companies' loops (e.g. 'Why Netflix?'); null stands for the loops no "
+        "one company runs; empty: in any loop.")
     rubric: Rubric
     coding: CodingSpec | None = Field(default=None, description="The code to write and its tests (coding kind).")
 
@@ -263,7 +264,7 @@ class CompanyValue(Strict):
 
 class Loop(Strict):
     id: Slug
-    company: Text
+    company: Text | None = Field(default=None, description="The employer; none for a loop no one company runs.")
     role: Text
     level: Slug
     description: Text
@@ -276,6 +277,16 @@ class Loop(Strict):
         default_factory=dict,
         description="The bar per level (mid, senior, staff) where the loop gives one; other levels are derived "
                     "from hire_bar (see bar_for).")
+
+    @property
+    def title(self) -> str:
+        """How the loop is named to the candidate: "Netflix Senior Software Engineer", or the role alone."""
+        return f"{self.company} {self.role}" if self.company else self.role
+
+    @property
+    def employer(self) -> str:
+        """The company as the interviewer names it: its name, or "the company"."""
+        return self.company or "the company"
 
     @field_validator("rounds")
     @classmethod

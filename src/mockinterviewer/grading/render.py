@@ -174,7 +174,7 @@ def _verdict(report: Report) -> str:
 def _text(report: Report) -> str:
     out = [
         f"Feedback report - session {report.session_id} ({report.status})",
-        f"{report.candidate} - {report.company} {report.role} - interviewer: {report.interviewer}",
+        f"{report.candidate} - {report.loop_name} - interviewer: {report.interviewer}",
         f"Overall: {_fmt(report.score, report.max_score)} - {_verdict(report)}",
         level_reading(report.level, report.bar, report.max_score),
         "",
@@ -209,7 +209,7 @@ def _markdown(report: Report) -> str:
         f"# Feedback report: session {md(report.session_id)}",
         "",
         f"**Candidate:** {md(report.candidate)}  ",
-        f"**Loop:** {md(report.company)} {md(report.role)}  ",
+        f"**Loop:** {md(report.loop_name)}  ",
         f"**Status:** {md(report.status)}  ",
         f"**Interviewer:** {md(report.interviewer)}  ",
         f"**Overall:** {_fmt(report.score, report.max_score)} ({md(_verdict(report))})",
@@ -253,7 +253,7 @@ def _html(report: Report) -> str:
         "table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:.3rem .6rem}"
         ".flag{color:#a00}</style></head><body>",
         f"<h1>Feedback report: session {e(report.session_id)}</h1>",
-        f"<p>{e(report.candidate)} &middot; {e(report.company)} {e(report.role)} &middot; {e(report.status)}"
+        f"<p>{e(report.candidate)} &middot; {e(report.loop_name)} &middot; {e(report.status)}"
         f" &middot; interviewer: {e(report.interviewer)}</p>",
         f"<p><strong>Overall: {_fmt(report.score, report.max_score)}</strong> ({e(_verdict(report))})</p>",
         f"<p>{e(level_reading(report.level, report.bar, report.max_score))}</p>",

@@ -79,6 +79,11 @@ class Report(BaseModel):
         default_factory=list, description="Ids of questions a model drafted for this session from the job "
                                           "description, whose rubric no person has reviewed.")
 
+    @property
+    def loop_name(self) -> str:
+        """The loop as the reader sees it named: "Netflix Senior Software Engineer", or the role alone."""
+        return f"{self.company} {self.role}".strip()
+
 
 def drafted_questions(session: Session) -> list[str]:
     """The ids of the session's own questions whose rubric is a draft (drafted from the job description)."""
@@ -203,7 +208,7 @@ def build_report(session: Session, loop: Loop, grades: list[QuestionGrade]) -> R
         session_id=session.id,
         candidate=session.candidate,
         loop_id=loop.id,
-        company=loop.company,
+        company=loop.company or "",
         role=loop.role,
         status=session.status.value,
         interviewer=session.interviewer,

@@ -57,7 +57,7 @@ def persona(loop: Loop, round_: Round, style: Style | None = None, level: str | 
         "style": (style or get_style(None)).manner,
         "role": loop.role,
         "level": level or loop.level,
-        "company": loop.company,
+        "company": loop.employer,
         "round_name": round_.name,
         "focus": round_.focus,
         "values": lines,

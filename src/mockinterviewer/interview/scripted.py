@@ -62,7 +62,7 @@ class ScriptedInterviewer:
         plural = "s" if ctx.questions_in_round != 1 else ""
         return (
             f"Hi {ctx.candidate}, thanks for making the time. I'm {round_.interviewer}, and this is the "
-            f"{round_.name} of the {ctx.loop.company} {ctx.loop.role} loop. We have about "
+            f"{round_.name} of the {ctx.loop.title} loop. We have about "
             f"{round_.duration_minutes} minutes and {ctx.questions_in_round} question{plural}. "
             f"{ctx.style.opening} "
             f"{ctx.controls} Let's start."
@@ -161,7 +161,7 @@ class ScriptedInterviewer:
     def invite_questions(self, ctx: RoundContext) -> str:
         return (
             f"That's all my questions. We have a few minutes left: what would you like to ask me about "
-            f"the team, the role or {ctx.loop.company}? (Say 'no questions' to finish.)"
+            f"the team, the role or {ctx.loop.employer}? (Say 'no questions' to finish.)"
         )
 
     def reply(self, ctx: RoundContext) -> str:

@@ -128,7 +128,7 @@ def add_sessions_list_routes(app: FastAPI, web: Web) -> None:
         found: SessionPage = await run_in_threadpool(search.page, asked.wanted, candidates=visible,
                                                      page=asked.page, size=PAGE_SIZE)
         bank = await run_in_threadpool(lambda: web.interviews.bank)
-        loops = sorted((loop.id, f"{loop.company} {loop.role}") for loop in bank.loops.values())
+        loops = sorted((loop.id, loop.title) for loop in bank.loops.values())
         rounds = sorted({r.id: r.name for loop in bank.loops.values() for r in loop.rounds}.items(),
                         key=lambda pair: pair[1])
         return web.page(request, "sessions.html", {
