@@ -4,7 +4,9 @@ closes the tab and comes back, finishes and reads the report; nobody else can se
 from __future__ import annotations
 
 import re
+import time
 
+import pytest
 from fastapi.testclient import TestClient
 
 from mockinterviewer.transcript import SessionStatus, Speaker, TurnKind
@@ -123,3 +125,30 @@ def test_quit_saves_the_session_as_unfinished_and_an_empty_answer_is_not_sent(si
     assert quit_.headers["location"] == "/sessions" and "Saved as unfinished" in ada.get("/sessions").text
     session = site.store.load_session(session_id)
     assert len(session.turns) == turns and session.status is SessionStatus.UNFINISHED
+
+
+def test_time_left_counts_the_time_on_the_page_and_a_reload_does_not_restart_it(
+        site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
+    from mockinterviewer.web import interview_pages
+
+    now = [time.time()]
+    monkeypatch.setattr(interview_pages.time, "time", lambda: now[0])
+    ada = logged_in(site, "ada")
+    session_id = start(ada, "1")
+
+    def shown() -> float:
+        page = ada.get(f"/interviews/{session_id}").text
+        match = re.search(r'class="time-left">About ([\d.]+) min left on this question', page)
+        assert match, page
+        return float(match.group(1))
+
+    first = shown()
+    now[0] += 120  # two minutes thinking
+    assert shown() == pytest.approx(first - 2.0)
+    assert shown() == pytest.approx(first - 2.0)  # a reload: the clock goes on, it does not start again
+    page = ada.get(post(ada, session_id, "time").headers["location"]).text  # Time left says the same
+    assert f'role="status">About {first - 2.0:.1f} min left on this question' in page
+    now[0] += 30
+    assert post(ada, session_id).status_code == 303  # the answer took the whole 150 s
+    [answer] = [t for t in site.store.load_session(session_id).turns if t.kind is TurnKind.ANSWER]
+    assert answer.seconds == pytest.approx(150.0)

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from fastapi import FastAPI, Request
@@ -27,12 +28,12 @@ from mockinterviewer.channels.base import Reply
 from mockinterviewer.errors import InputError, ModelError, NotFoundError
 from mockinterviewer.grading.render import render
 from mockinterviewer.interview.orchestrator import time_left
-from mockinterviewer.interview.state import Step, replay
+from mockinterviewer.interview.state import InterviewState, Step, replay
 from mockinterviewer.interview.styles import style_names
 from mockinterviewer.service.sessions import Running
 from mockinterviewer.service.wiring import use_llm
 from mockinterviewer.store.accounts import Account, Role
-from mockinterviewer.transcript import SessionStatus
+from mockinterviewer.transcript import SessionStatus, Speaker
 from mockinterviewer.web.channel import BrowserChannel
 from mockinterviewer.web.code_pages import add_code_routes, editor_for
 from mockinterviewer.web.security import csrf_ok
@@ -48,6 +49,15 @@ MAX_SECONDS = 3600.0  # longest a page may count as time spent on one reply
 WAITING = (Step.LISTEN_ANSWER, Step.LISTEN_CANDIDATE_QUESTION)
 
 Page = Callable[[Request, Account | None], Response]
+
+
+def spent(state: InterviewState, seconds: float) -> InterviewState:
+    """`state` with `seconds` more spent on the question in progress and in the round (the time the candidate
+    has had the page since it asked for this reply), for the time left it shows."""
+    if state.current is None:
+        return state
+    return replace(state, current=replace(state.current, seconds=state.current.seconds + seconds),
+                   round_seconds=state.round_seconds + seconds)
 
 
 def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) -> None:
@@ -172,9 +182,17 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
             state = replay(session.plan, session.turns)
             context["waiting"] = state.step in WAITING
             context["editor"] = editor_for(interviews.bank, session)  # a coding question waiting for code
+            replies = sum(1 for t in session.turns if t.speaker is Speaker.CANDIDATE)
+            asked = request.session.get("asked")
+            if not (isinstance(asked, dict) and asked.get("id") == full_id and asked.get("replies") == replies
+                    and isinstance(asked.get("at"), (int, float))):  # a reload or Repeat keeps the clock going
+                asked = {"id": full_id, "at": time.time(), "replies": replies}  # when the page asked for this reply
+                request.session["asked"] = asked
             if not state.done:
-                context["time_left"] = time_left(interviews.bank.loop(session.loop_id), state)
-            request.session["asked"] = {"id": full_id, "at": time.time()}  # when the page showed the question
+                thinking = min(max(time.time() - float(asked["at"]), 0.0), MAX_SECONDS)
+                context["time_left"] = time_left(interviews.bank.loop(session.loop_id), spent(state, thinking))
+                if request.session.pop("time_asked", None) == full_id:
+                    notes.append(context["time_left"])
         context["streams"] = streams()
         return web.page(request, "interview.html", context)
 
@@ -206,6 +224,9 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         if isinstance(posted, Response):
             return posted
         full_id, action, text, seconds = posted
+        if action == "time":  # the page works it out with the time spent on this reply so far
+            request.session["time_asked"] = full_id
+            return RedirectResponse(f"/interviews/{full_id}", status_code=303)
         try:
             status, _ = await run_in_threadpool(take, request, full_id, text, seconds)
         except InputError as exc:
