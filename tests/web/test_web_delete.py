@@ -3,6 +3,7 @@ it is then gone from the list, its pages, exports, audio and the disk. A coach c
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -118,3 +119,17 @@ def test_a_running_session_is_not_deleted(site: Site, spoken: Path) -> None:
         hold.release()
     assert response.status_code == 200 and "Not deleted: Session" in response.text and "running" in response.text
     assert _rows(site, SPOKEN_ID) > 0 and spoken.exists()
+
+
+def test_recordings_uploaded_but_never_sent_go_with_the_session(site: Site, spoken: Path) -> None:
+    """A recording transcribed on the interview page waits in the data directory for its Send; deleting the
+    session deletes it too, and nobody else's."""
+    voice = site.client.app.state.browser_voice
+    voice.folder.mkdir(parents=True, exist_ok=True)
+    for token, session_id in (("a" * 32, SPOKEN_ID), ("b" * 32, "aaaa1111")):
+        (voice.folder / f"{token}.json").write_text(json.dumps({"session_id": session_id, "candidate": "ada",
+                                                                "transcript": "I measured p99 first."}))
+        (voice.folder / f"{token}.audio").write_bytes(b"OggS recording")
+    client = logged_in(site, "ada")
+    assert client.post(f"{PAGE}/delete", data=_confirm(client), follow_redirects=False).status_code == 303
+    assert sorted(p.name for p in voice.folder.iterdir()) == ["b" * 32 + ".audio", "b" * 32 + ".json"]

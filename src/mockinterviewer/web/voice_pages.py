@@ -141,6 +141,19 @@ class BrowserVoice:
             for suffix in (".json", ".audio"):
                 (self.folder / f"{token}{suffix}").unlink(missing_ok=True)
 
+    def forget_session(self, session_id: str) -> None:
+        """Delete every recording of session `session_id` not sent as an answer (the session is being deleted)."""
+        if not self.folder.is_dir():
+            return
+        self._worker.submit(time.time).result()  # a recording still being compressed is written by now
+        for meta_path in self.folder.glob("*.json"):
+            try:
+                meta = json.loads(meta_path.read_text())
+            except (OSError, ValueError):
+                continue
+            if isinstance(meta, dict) and meta.get("session_id") == session_id:
+                self.forget(meta_path.stem)
+
     def reply(self, token: str, session_id: str, candidate: str, text: str) -> Reply | None:
         """The answer `text` with the recording `token` kept for it, or None when it is gone or belongs to
         another session. It stays until `forget`: an answer that could not be saved can be sent again."""
