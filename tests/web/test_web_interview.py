@@ -42,6 +42,7 @@ def test_a_candidate_holds_an_interview_closes_the_tab_comes_back_and_reads_the_
     first = next(t for t in session.turns if t.kind is TurnKind.QUESTION)
     assert first.text.split("\n")[0][:40] in page.replace("&#39;", "'").replace("&#34;", '"')
     assert "min left on this question" in page
+    assert re.search(r'class="meta">netflix-senior-swe · in progress ·', page)  # being answered, not "unfinished"
     for button in ("send", "skip", "repeat", "quit"):
         assert f'name="action" value="{button}"' in page
     assert len(session.plan.rounds[0].questions) == 2
