@@ -38,6 +38,7 @@ def test_a_coachs_override_survives_a_reload_beside_the_graders_score(site: Site
     row = _row(page, "depth")
     assert "3 / 4" in row and "On a second reading" in row
     assert "earlier overrides (1)" in row and "deeper than graded" in row  # history kept
+    assert re.search(r"<li>3\.5 / 4 by carol, [^<]*: Named the p99", row)  # the earlier score on its scale
     ada = logged_in(site, "ada")  # the candidate reads it too, without the form
     page = ada.get("/sessions/aaaa1111").text
     assert "On a second reading" in _row(page, "depth") and "Save override" not in page

@@ -2,8 +2,9 @@
 (filtered and paged in SQL by `SessionSearch`), and page links that keep the filters.
 
 A filter value that cannot be used (a wrong date, a letter where a score goes, an unknown status) is
-named in a plain message on the page and left out; the other filters still apply. Nothing here
-raises a 422 or a traceback for what a user typed in the address bar.
+named in a plain message on the page and left out; the other filters still apply, and the page is served
+with 200 (it is a full answer, not a failure a browser should log). Nothing here raises a 422 or a
+traceback for what a user typed in the address bar.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
 
 PAGE_SIZE = 25
 MAX_ID = 80  # a loop's or round's id, as stored
+DEFAULT_SCALE_MAX = 4  # a rubric's scale when the bank has no question
 FIELDS = ("candidate", "loop", "round", "from", "to", "status", "min_score", "max_score")
 
 
@@ -60,15 +62,16 @@ def _date(value: str, what: str, problems: list[str]) -> date | None:
         return None
 
 
-def _score(value: str, what: str, problems: list[str]) -> float | None:
+def _score(value: str, what: str, scale_max: float, problems: list[str]) -> float | None:
     if not value:
         return None
     try:
         score = float(value)
     except ValueError:
         score = math.nan
-    if not math.isfinite(score) or score < 0:
-        problems.append(f"'{_shown(value)}' is not a score: give the {what} score as a number such as 2.5 (left out).")
+    if not math.isfinite(score) or not 0 <= score <= scale_max:
+        problems.append(f"'{_shown(value)}' is not a score: give the {what} score as a number between 0 and "
+                        f"{scale_max:g} (left out).")
         return None
     return score
 
@@ -82,20 +85,28 @@ def _text(value: str, limit: int, what: str, problems: list[str]) -> str | None:
     return value
 
 
-def parse_list_request(query: Mapping[str, str]) -> ListRequest:
-    """The list's filters from the query string; every value that cannot be used is named in `problems`."""
+def status_name(status: str) -> str:
+    """A status as the Status menu words it: 'in progress', not 'in_progress'."""
+    return status.replace("_", " ")
+
+
+def parse_list_request(query: Mapping[str, str], scale_max: float = DEFAULT_SCALE_MAX) -> ListRequest:
+    """The list's filters from the query string; every value that cannot be used is named in `problems`.
+
+    `scale_max` is the top of the score scale: a score filter outside 0..scale_max is left out."""
     typed = {name: str(query.get(name, "")).strip() for name in FIELDS}
     problems: list[str] = []
     status = typed["status"] or None
     if status is not None and status not in STATUSES:
-        problems.append(f"Unknown status '{_shown(status)}': use one of {', '.join(STATUSES)} (left out).")
+        problems.append(f"Unknown status '{_shown(status)}': pick one from the menu: "
+                        f"{', '.join(map(status_name, STATUSES))} (left out).")
         status = None
     started_from, started_to = _date(typed["from"], "first", problems), _date(typed["to"], "last", problems)
     if started_from and started_to and started_from > started_to:
         problems.append("The 'from' day is after the 'to' day: no session can match (dates left out).")
         started_from = started_to = None
-    min_score, max_score = _score(typed["min_score"], "lowest", problems), _score(typed["max_score"], "highest",
-                                                                                   problems)
+    min_score = _score(typed["min_score"], "lowest", scale_max, problems)
+    max_score = _score(typed["max_score"], "highest", scale_max, problems)
     if min_score is not None and max_score is not None and min_score > max_score:
         problems.append("The lowest score is above the highest: no session can match (scores left out).")
         min_score = max_score = None
@@ -121,21 +132,22 @@ def add_sessions_list_routes(app: FastAPI, web: Web) -> None:
         viewer = await run_in_threadpool(web.viewer, request)
         if viewer is None:
             return RedirectResponse("/login", status_code=303)
-        asked = parse_list_request(request.query_params)
+        bank = await run_in_threadpool(lambda: web.interviews.bank)
+        scale_max = max((q.rubric.scale_max for q in bank.questions.values()), default=DEFAULT_SCALE_MAX)
+        asked = parse_list_request(request.query_params, scale_max)
         candidates = [viewer.name] if viewer.role is Role.CANDIDATE else await run_in_threadpool(
             web.accounts.candidates_of, viewer)
         visible = candidates if viewer.role is Role.CANDIDATE else assigned_to(viewer.id)
         found: SessionPage = await run_in_threadpool(search.page, asked.wanted, candidates=visible,
                                                      page=asked.page, size=PAGE_SIZE)
-        bank = await run_in_threadpool(lambda: web.interviews.bank)
         loops = sorted((loop.id, loop.title) for loop in bank.loops.values())
         rounds = sorted({r.id: r.name for loop in bank.loops.values() for r in loop.rounds}.items(),
                         key=lambda pair: pair[1])
         return web.page(request, "sessions.html", {
             "viewer": viewer, "sessions": found.sessions, "total": found.total, "page": found.page,
             "pages": found.pages, "candidates": sorted(candidates), "statuses": STATUSES, "loops": loops,
-            "rounds": rounds, "typed": asked.typed, "problems": asked.problems,
+            "rounds": rounds, "loop_names": dict(loops), "typed": asked.typed, "problems": asked.problems,
             "filtered": any(asked.typed.values()),
             "newer": asked.link(found.page - 1) if found.page > 1 else None,
             "older": asked.link(found.page + 1) if found.page < found.pages else None,
-        }, 400 if asked.problems else 200)
+        })  # 200 even with problems: the page answers them, and a browser would log a 400 as an error
