@@ -124,7 +124,7 @@ def test_the_interviewers_words_stream_into_the_page(page: Page, live_app: LiveA
     expect(page.locator("article.turn.interviewer:not(.streaming) .text").nth(1)).to_contain_text(LEAD_IN,
                                                                                                     timeout=60_000)
     expect(page.locator("article.turn.interviewer .text").first).to_have_text(OPENING)
-    expect(page.locator("p.flash.note")).to_contain_text("Interviewer: LLM (fake via")  # the note survived
+    expect(page.locator("p.flash.note")).to_contain_text("Interviewer: language model")  # the note survived, neutral
     assert len(_growing(shown, OPENING)) >= 5, shown  # the opening grew piece by piece on the page
     expect(page.locator("#live article")).to_have_count(0)
 

@@ -82,7 +82,7 @@ def test_commands(bank, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     assert kinds(session)[2:5] == [TurnKind.SKIP, TurnKind.MOVE_ON, TurnKind.INVITE_QUESTIONS]
     question_text = session.turns[1].text
     assert ("repeat", question_text) in channel.said
-    assert any("min left" in i for i in channel.infos)
+    assert any("minutes left on this question" in i for i in channel.infos)
     assert any("/skip" in i for i in channel.infos)  # /help and the empty answer both say what to do
 
 

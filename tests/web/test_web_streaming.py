@@ -107,7 +107,7 @@ def test_the_interviewers_words_arrive_in_pieces_as_the_model_produces_them(fake
         first_piece = next(e.at for e in events if e.data["type"] == "partial")
         done = events[-1]
         assert done.data == {"type": "done", "location": f"/interviews/{session_id}",
-                             "notes": ["Interviewer: LLM (fake)"]}
+                             "notes": ["Interviewer: language model"]}  # not the model or its server's address
         # the opening alone is 22 words 0.05 s apart: a buffered answer would bring every piece at the end
         assert done.at - first_piece > 0.5, (first_piece, done.at)
         print(f"\nfirst piece after {first_piece * 1000:.0f} ms, last line after {done.at * 1000:.0f} ms")

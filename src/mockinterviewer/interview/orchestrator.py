@@ -49,15 +49,36 @@ def question_vocabulary(question: Question) -> str:
     return question.prompt + " " + ", ".join(signals)
 
 
+def spoken_duration(seconds: float) -> str:
+    """A time left as said aloud: '12 minutes', '1 minute', '30 seconds' under a minute ('' when none)."""
+    whole = round(seconds)
+    if whole <= 0:
+        return ""
+    if whole < 60:
+        return f"{whole} second{'' if whole == 1 else 's'}"
+    minutes = round(whole / 60)
+    return f"{minutes} minute{'' if minutes == 1 else 's'}"
+
+
+def time_left_words(question_left: float | None, round_left: float) -> str:
+    """The /time line for `question_left` seconds on the question (None between questions) and `round_left`
+    in the round: 'About 12 minutes left on this question, 40 minutes in the round.', 'Time is up ...'."""
+    on_question, in_round = spoken_duration(question_left or 0), spoken_duration(round_left)
+    if question_left is None:
+        return f"About {in_round} left in the round." if in_round else "Time is up in the round."
+    if not on_question:
+        return (f"Time is up on this question; about {in_round} left in the round." if in_round
+                else "Time is up on this question and in the round.")
+    return (f"About {on_question} left on this question, {in_round} in the round." if in_round
+            else f"About {on_question} left on this question; the round's time is up.")
+
+
 def time_left(loop: Loop, state: InterviewState) -> str:
     """What /time says: the time left on the question in progress and in the round."""
     round_ = loop.round(state.round_id or "")
     round_left = max(round_.duration_minutes * 60 - state.round_seconds, 0)
-    if state.current is not None:
-        left = max(state.seconds_left_on_question, 0)
-        return (f"About {left / 60:.1f} min left on this question, "
-                f"{round_left / 60:.0f} min in the round.")
-    return f"About {round_left / 60:.0f} min left in the round."
+    question_left = max(state.seconds_left_on_question, 0) if state.current is not None else None
+    return time_left_words(question_left, round_left)
 
 
 def _default_coverage() -> Coverage:

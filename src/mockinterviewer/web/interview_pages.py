@@ -9,11 +9,13 @@ same form to `.../stream` and shows the interviewer's words as they come (`web.s
 the script, or without a model, every button is a plain form post.
 
 Only candidates hold interviews, and only their own (a coach gets 403, a session of another candidate
-is a 404, like one that does not exist).
+is a 404, like one that does not exist). A coach opening the interview of an assigned candidate is sent to
+its review page instead.
 """
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -42,6 +44,8 @@ from mockinterviewer.web.voice_pages import add_voice_routes
 
 if TYPE_CHECKING:
     from mockinterviewer.web.app import Web
+
+log = logging.getLogger(__name__)
 
 # the buttons, as the commands the CLI takes
 ACTIONS = {"skip": "/skip", "repeat": "/repeat", "quit": "/quit", "time": "/time"}
@@ -105,11 +109,25 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         except ModelError:  # MOCKINTERVIEWER_LLM=llm without a model: starting says so
             return False
 
+    def loop_title(loop_id: str) -> str:
+        """The loop's name as the bank gives it; its id when the bank no longer has it."""
+        loop = interviews.bank.loops.get(loop_id)
+        return loop.title if loop is not None else loop_id
+
+    def for_candidate(running: Running) -> Running:
+        """`running` with a label the candidate can read ('Interviewer: offline scripted'): how to configure a
+        model is the operator's business, so the full label goes to the server's log instead."""
+        if not running.session.turns:  # the label is shown on the session's first request only
+            log.warning("Session %s: %s", running.session.id, running.label)
+        kind = "language model" if streams() else "offline scripted"  # as the service chose it
+        return replace(running, label=f"Interviewer: {kind}")
+
     def take(request: Request, session: str | Running, reply: str | None,
              seconds: float = 0.0, channel: BrowserChannel | None = None) -> tuple[SessionStatus, str]:
         channel = channel or BrowserChannel()
-        session_id = session if isinstance(session, str) else session.session.id
-        status = interviews.take_reply(session, Reply(text=reply, seconds=seconds) if reply is not None else None,
+        running = for_candidate(interviews.resume(session) if isinstance(session, str) else session)
+        session_id = running.session.id
+        status = interviews.take_reply(running, Reply(text=reply, seconds=seconds) if reply is not None else None,
                                        channel)
         if status is SessionStatus.COMPLETED:
             interviews.finish(session_id)  # graded and saved once; the page shows the report
@@ -138,7 +156,7 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
             if count is not None and not 1 <= count <= 20:
                 raise ValueError
         except ValueError:
-            request.session["flash"] = "Not started: the number of questions must be 1 to 20."
+            web.flash_error(request, "Not started: the number of questions must be 1 to 20.")
             return RedirectResponse("/interviews/new", status_code=303)
         try:
             the_loop = interviews.loop(loop_id)
@@ -156,15 +174,27 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
 
             _status, session_id = await run_in_threadpool(begin)
         except (InputError, NotFoundError) as exc:  # a bad choice, or no questions at the level chosen
-            request.session["flash"] = f"Not started: {exc.message}"
+            web.flash_error(request, f"Not started: {exc.message}")
             return RedirectResponse("/interviews/new", status_code=303)
         return RedirectResponse(f"/interviews/{session_id}", status_code=303)
+
+    def review_instead(request: Request, session_id: str) -> Response | None:
+        """A coach's way from an assigned candidate's interview to its review page; None for anyone else
+        (who gets the usual 403, whether the session exists or not)."""
+        viewer: Account | None = web.viewer(request)
+        if viewer is None or viewer.role is not Role.COACH:
+            return None
+        try:
+            full_id = own_session(viewer, session_id)  # the sessions of the coach's candidates only
+        except NotFoundError:
+            return None
+        return RedirectResponse(f"/sessions/{full_id}", status_code=303)
 
     @app.get("/interviews/{session_id}", response_class=HTMLResponse)
     def interview_page(request: Request, session_id: str) -> Response:
         viewer = candidate(request)
         if not isinstance(viewer, Account):
-            return viewer
+            return review_instead(request, session_id) or viewer
         try:
             full_id = own_session(viewer, session_id)
         except NotFoundError:
@@ -175,7 +205,8 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         kept = request.session.pop("interview_notes", None)
         notes = kept.get("notes", []) if isinstance(kept, dict) and kept.get("id") == full_id else []
         context: dict[str, Any] = {"viewer": viewer, "session": session, "turns": session.turns, "notes": notes,
-                                   "report": None, "time_left": "", "waiting": False, "editor": None}
+                                   "report": None, "time_left": "", "waiting": False, "editor": None,
+                                   "loop_title": loop_title(session.loop_id)}
         if session.status is SessionStatus.COMPLETED:
             context["report"] = render(interviews.report(full_id), "text")
         else:
@@ -210,7 +241,7 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         action = fields.get("action", "send")
         text: str | None = None if action == "continue" else ACTIONS.get(action) or fields.get("text", "")
         if text is not None and not text.strip():
-            request.session["flash"] = "Type an answer first (or Skip)."
+            web.flash_error(request, "Type an answer first (or Skip).")
             return RedirectResponse(f"/interviews/{full_id}", status_code=303)
         asked = request.session.get("asked")
         seconds = 0.0
@@ -230,7 +261,7 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         try:
             status, _ = await run_in_threadpool(take, request, full_id, text, seconds)
         except InputError as exc:
-            request.session["flash"] = exc.message
+            web.flash_error(request, exc.message)
             return RedirectResponse(f"/interviews/{full_id}", status_code=303)
         if action == "quit" and status is not SessionStatus.COMPLETED:
             request.session["flash"] = "Saved as unfinished. Open it again from Sessions to continue."

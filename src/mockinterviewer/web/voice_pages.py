@@ -272,7 +272,7 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
         back = RedirectResponse(f"/interviews/{full_id}", status_code=303)
         text = posted.field("text")
         if not text.strip():
-            request.session["flash"] = "Type an answer first (or Skip)."
+            web.flash_error(request, "Type an answer first (or Skip).")
             return back
         spoken = await run_in_threadpool(voice.reply, posted.field("voice"), full_id, posted.viewer.name, text)
         reply = spoken or Reply(text=text)
@@ -287,7 +287,7 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
         try:
             notes = await run_in_threadpool(take)
         except InputError as exc:
-            request.session["flash"] = exc.message
+            web.flash_error(request, exc.message)
             return back
         if spoken is not None:
             await run_in_threadpool(voice.forget, posted.field("voice"))  # used once, with its answer
