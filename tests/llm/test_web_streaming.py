@@ -53,7 +53,10 @@ def test_the_real_models_words_stream_into_the_browser_interview(llm_server: str
             assert streamed == text and len(pieces) >= 2  # the model's own words came piece by piece
     opening = next(e for e in events if e.data["type"] == "say")
     done = events[-1]
-    # the opening is on the page while the model still produces the question's words
-    assert done.at - opening.at > 0.5, (opening.at, done.at)
+    assert opening.at <= done.at
+    if turns[-1].source == "llm":
+        # the opening is on the page while the model still produces the question's words (when the model's
+        # words fail its checks at once, the offline question follows within moments: nothing to time)
+        assert done.at - opening.at > 0.5, (opening.at, done.at)
     print(f"\nreal model: {len(pieces)} pieces; opening after {opening.at:.1f} s, last line after {done.at:.1f} s; "
           f"sources {[t.source for t in turns]}")
