@@ -3,6 +3,7 @@
     .venv/bin/python evals/evidence_sample.py draw  [--n 80] [--seed 1]   # writes evals/data/evidence_sample.yaml
     .venv/bin/python evals/evidence_sample.py score                        # reads evals/data/evidence_judgements.yaml
     .venv/bin/python evals/evidence_sample.py draw --source calibration    # a tuning sample: evidence_dev_sample.yaml
+    .venv/bin/python evals/evidence_sample.py draw --source tuning         # tuning sets: evidence_tuning_sample.yaml
 
 The quotes come from grading the blind answers (evals/data/blind_answers.yaml, strong, plain and
 mediocre) with the offline grader; each item is a criterion (name and description) and one quote
@@ -28,12 +29,17 @@ ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "evals" / "data" / "evidence_sample.yaml"
 JUDGED = ROOT / "evals" / "data" / "evidence_judgements.yaml"
 DEV_SAMPLE = ROOT / "evals" / "data" / "evidence_dev_sample.yaml"  # from the calibration set: for tuning
+TUNING_SAMPLE = ROOT / "evals" / "data" / "evidence_tuning_sample.yaml"  # from the tuning sets: for tuning
+TUNING_SETS = ROOT / "tests" / "data" / "tuning"
 
 
 def _entries(source: str) -> list[dict[str, str]]:
     """Answers to draw quotes from: the blind set (to report), or the calibration set (to tune on)."""
     if source == "blind":
         return list(yaml.safe_load((ROOT / "evals" / "data" / "blind_answers.yaml").read_text()))
+    if source == "tuning":
+        paths = [TUNING_SETS / "second_set.yaml", *sorted((TUNING_SETS / "third_set").glob("*.yaml"))]
+        return [e for path in paths if path.exists() for e in yaml.safe_load(path.read_text())]
     calibration = ROOT / "tests" / "data" / "calibration"
     plain = {e["question_id"]: e["plain"] for e in yaml.safe_load((ROOT / "tests/data/tuning/plain.yaml").read_text())}
     entries = [e for path in sorted(calibration.glob("*.yaml")) for e in yaml.safe_load(path.read_text())]
@@ -77,7 +83,7 @@ def draw(n: int, seed: int, source: str = "blind") -> None:
     chosen = items[:n]
     for i, item in enumerate(chosen, 1):
         item["id"] = i
-    out = SAMPLE if source == "blind" else DEV_SAMPLE
+    out = {"blind": SAMPLE, "calibration": DEV_SAMPLE, "tuning": TUNING_SAMPLE}[source]
     out.write_text(yaml.safe_dump(chosen, sort_keys=False, width=110, allow_unicode=True))
     print(f"{len(chosen)} of {len(items)} quotes written to {out}")
 
@@ -95,6 +101,6 @@ if __name__ == "__main__":
     parser.add_argument("--n", type=int, default=80)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--judgements", type=Path, default=JUDGED)
-    parser.add_argument("--source", choices=["blind", "calibration"], default="blind")
+    parser.add_argument("--source", choices=["blind", "calibration", "tuning"], default="blind")
     args = parser.parse_args()
     draw(args.n, args.seed, args.source) if args.action == "draw" else score(args.judgements)

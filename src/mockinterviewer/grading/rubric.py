@@ -18,6 +18,10 @@ Owns the scoring used everywhere offline (interviews, reports, and the grader-ag
 5. Evidence: the clauses of the answer that supplied the matched terms, quoted verbatim (exact
    substrings of one answer turn). No quote, no points. A bare run of keywords with no sentence
    around it earns at most `BARE_CAP` of the scale ("names it without explaining it").
+6. Confidence: of the clauses that may show a criterion, only those the quote confidence model
+   (grading/quote_confidence.py, fitted on readers' judgements of tuning quotes) finds more likely
+   shown than not are quoted; when none is, the strongest alone is quoted and the criterion stays
+   below level 3. Level 3 also needs a concrete detail (grading/specificity.py) in what backs it.
 
 `covered_criteria` runs steps 3-5 alone, for the offline interviewer's choice of follow-up.
 """
@@ -31,7 +35,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from mockinterviewer.bank.schema import Criterion, Kind, Question
-from mockinterviewer.grading import feedback, polarity, quality, red_flags, semantic
+from mockinterviewer.grading import feedback, polarity, quality, quote_confidence, red_flags, semantic, specificity
 from mockinterviewer.grading.data import data_lines
 from mockinterviewer.grading.findings import CriterionFinding
 from mockinterviewer.grading.reference import DERIVED_CATEGORY
@@ -50,7 +54,7 @@ from mockinterviewer.grading.text import (
 )
 from mockinterviewer.transcript import QuestionGrade
 
-__all__ = ["RubricGrader", "covered_criteria"]
+__all__ = ["RubricGrader", "covered_criteria", "quote_candidates"]
 
 QUESTION_WEIGHT = 0.3  # weight of a rubric term that the question itself already contains
 DESCRIPTION_WEIGHT = 0.5  # weight of the name/description terms relative to a signal
@@ -77,6 +81,8 @@ QUOTE_OF_TOP = 0.25  # a second or third quote adds at least this share of the f
 # A cap at level 1 for a denied practice held 13 of 43 strong calibration answers down (false denials,
 # measured): a denial is named in the feedback and never quoted as evidence, but does not cap (1.0 = none).
 PROBLEM_CAP = 1.0
+# A criterion none of whose clauses is likely to show it (grading/quote_confidence.py) stays below level 3.
+UNSURE_CAP = 0.6
 RED_FLAG_CAP = 0.25  # a criterion whose words a red-flag clause uses stays at level 1 at most
 RICH_CRITERION_TERMS = 8  # a criterion described by this many rubric words needs more than one of them
 MIN_STEMS = 2  # distinct rubric words an answer must use before a criterion can pass its lowest level
@@ -142,6 +148,7 @@ class _Unit:
     flagged: bool = False  # shows one of the rubric's red flags: never evidence, a problem for what it touches
     denies: bool = False  # denies a practice ("without any locks")
     quote: str = ""  # what is quoted for it: the clause, or its whole sentence when the clause is a fragment
+    details: int = 0  # concrete details in the quote: numbers, names, uncommon words (grading/specificity.py)
 
 
 @dataclass(slots=True)
@@ -273,7 +280,10 @@ def _answer_units(
             denied = polarity.denied_stems(tokens) if polar else frozenset()
             quote = _quote_of(span, whole)
             shows_flag = any(span.text in hit for hit in flagged)
-            out.units.append(_Unit(turn, span, stems, bare, first_person, shows_flag, bool(denied), quote.text))
+            details = specificity.details(quote.text) if polar else 0
+            out.units.append(
+                _Unit(turn, span, stems, bare, first_person, shows_flag, bool(denied), quote.text, details)
+            )
             for s in denied:
                 out.denied.setdefault(s, []).append(index)
             for s in stems - denied:
@@ -478,43 +488,133 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
     )
 
 
-def _quotable(criteria: Sequence[_CompiledCriterion], measures: Sequence[_Measure], answer: _Answer) -> list[set[int]]:
-    """Per criterion, the clauses that may be quoted as its evidence.
+@dataclass(frozen=True, slots=True)
+class _Evidence:
+    """One criterion's clauses: those quoted, those that back its level, and how likely its best quote shows it."""
+
+    shown: set[int]
+    support: set[int]
+    odds: float  # the quote confidence model's best probability among its clauses (1.0 without the model)
+
+
+def _quotable(
+    criteria: Sequence[_CompiledCriterion],
+    measures: Sequence[_Measure],
+    answer: _Answer,
+    *,
+    behavioral: bool = False,
+    gate: bool = True,
+) -> list[_Evidence]:
+    """Per criterion, the clauses that may be quoted as its evidence, and all that support its level.
 
     On a bank rubric a clause is quoted for a criterion only when, read alone, it shows it: it uses
     at least `QUOTE_STEMS` of the criterion's own (non-vague) words, or one of the words only it
     uses, or says one of its texts in other words; and it shows this criterion at least
     `QUOTE_SHARE` as strongly as the criterion it shows best (a sentence about one criterion is not
     evidence for its neighbour), unless every clause that shows it shows another criterion better:
-    then its strongest one is shared. On a rubric derived from a reference answer every
-    contributing clause may be quoted.
+    then its strongest one is shared. With `gate`, a candidate must also reach the quote
+    confidence model's threshold (grading/quote_confidence.py). On a rubric derived from a
+    reference answer every contributing clause may be quoted.
     """
     if not answer.polar:
-        return [set(m.contributions) for m in measures]
+        return [_Evidence(set(m.contributions), set(m.contributions), odds=1.0) for m in measures]
     best: dict[int, float] = {}
     for m in measures:
         for unit in m.contributions:
             best[unit] = max(best.get(unit, 0.0), _states(m, unit))
-    out: list[set[int]] = []
-    for c, m in zip(criteria, measures, strict=True):
-        shows = {
-            unit
-            for unit in m.contributions
-            if (
-                len(m.unit_stems.get(unit, ())) >= QUOTE_STEMS
-                or m.unit_stems.get(unit, set()) & c.distinctive
-                or unit in m.meant
-            )
-            and _states(m, unit) >= QUOTE_RECALL
-            and len(answer.units[unit].stems) >= QUOTE_MIN_CONTENT
-            and (answer.units[unit].first_person or not c.criterion.own_part)
-        }
-        own = {unit for unit in shows if _states(m, unit) >= QUOTE_SHARE * best[unit]}
-        if not own and shows:
-            # every clause that shows it shows another criterion better: share the strongest one
-            own = {max(shows, key=lambda u: (m.contributions[u], -u))}
-        out.append(own)
+    cosines = _criterion_cosines(criteria, answer)
+    out: list[_Evidence] = []
+    for index, (c, m) in enumerate(zip(criteria, measures, strict=True)):
+        found = _own(m, _candidates(c, m, answer), best)
+        if not (gate and cosines is not None and found):
+            out.append(_Evidence(found, found, odds=1.0))
+            continue
+        odds = {u: quote_confidence.confidence(_features(index, m, c, answer, cosines, u, behavioral)) for u in found}
+        confident = {u for u, p in odds.items() if p >= quote_confidence.threshold()}
+        # none is likely to show it: its strongest support alone stands for the criterion, unsure
+        strongest = max(found, key=lambda u: (m.contributions[u], -u))
+        out.append(_Evidence(confident or {strongest}, found, odds=max(odds.values())))
     return out
+
+
+def _own(m: _Measure, shows: set[int], best: Mapping[int, float]) -> set[int]:
+    """The clauses that show this criterion nearly as well as any other (or, failing that, the strongest one)."""
+    own = {unit for unit in shows if _states(m, unit) >= QUOTE_SHARE * best[unit]}
+    if not own and shows:
+        # every clause that shows it shows another criterion better: share the strongest one
+        own = {max(shows, key=lambda u: (m.contributions[u], -u))}
+    return own
+
+
+def _candidates(c: _CompiledCriterion, m: _Measure, answer: _Answer) -> set[int]:
+    """The clauses that may show criterion `c` by themselves, before the confidence gate."""
+    return {
+        unit
+        for unit in m.contributions
+        if (
+            len(m.unit_stems.get(unit, ())) >= QUOTE_STEMS
+            or m.unit_stems.get(unit, set()) & c.distinctive
+            or unit in m.meant
+        )
+        and _states(m, unit) >= QUOTE_RECALL
+        and len(answer.units[unit].stems) >= QUOTE_MIN_CONTENT
+        and (answer.units[unit].first_person or not c.criterion.own_part)
+    }
+
+
+def _criterion_cosines(criteria: Sequence[_CompiledCriterion], answer: _Answer) -> np.ndarray | None:
+    """criteria x clauses: the best cosine between each clause and one of each criterion's texts."""
+    if answer.vectors is None or not answer.units or any(c.vectors is None for c in criteria):
+        return None
+    return np.stack([np.max(c.vectors @ answer.vectors.T, axis=0) for c in criteria if c.vectors is not None])
+
+
+def _features(
+    index: int,
+    m: _Measure,
+    c: _CompiledCriterion,
+    answer: _Answer,
+    cosines: np.ndarray,
+    unit: int,
+    behavioral: bool,
+) -> quote_confidence.QuoteFeatures:
+    others = np.delete(cosines[:, unit], index)
+    margin = float(cosines[index, unit]) - (float(others.max()) if others.size else 0.0)
+    return quote_confidence.QuoteFeatures(
+        weight=m.contributions[unit],
+        recall=m.unit_recall.get(unit, 0.0),
+        distinctive=len(m.unit_stems.get(unit, set()) & c.distinctive),
+        details=answer.units[unit].details,
+        content_words=len(answer.units[unit].stems),
+        meaning_margin=margin,
+        first_person=answer.units[unit].first_person,
+        behavioral=behavioral,
+    )
+
+
+def quote_candidates(question: Question, answer: str) -> list[tuple[str, str, quote_confidence.QuoteFeatures]]:
+    """Every clause that may show a criterion, before the confidence gate: (criterion id, quote, features).
+
+    For fitting the confidence model (evals/fit_quote_confidence.py) on readers' judgements.
+    """
+    compiled = _compile(question)
+    parsed = _answer_units([answer], [quality.dropped_spans(answer)], meaning=True)
+    scale_max = question.rubric.scale_max
+    full = full_coverage(question)
+    measures = [_measure(c, parsed, scale_max, full) for c in compiled.criteria]
+    cosines = _criterion_cosines(compiled.criteria, parsed)
+    if cosines is None:
+        return []
+    behavioral = question.kind == Kind.BEHAVIORAL
+    return [
+        (
+            c.criterion.id,
+            parsed.units[u].quote or parsed.units[u].span.text,
+            _features(i, m, c, parsed, cosines, u, behavioral),
+        )
+        for i, (c, m) in enumerate(zip(compiled.criteria, measures, strict=True))
+        for u in sorted(_candidates(c, m, parsed))
+    ]
 
 
 def _states(m: _Measure, unit: int) -> float:
@@ -524,9 +624,9 @@ def _states(m: _Measure, unit: int) -> float:
     return max(m.unit_recall.get(unit, 0.0), stems, SEM_ANCHOR if unit in m.meant else 0.0)
 
 
-def _finish(crit: _CompiledCriterion, m: _Measure, quotable: set[int], answer: _Answer, scale_max: int) -> _Match:
+def _finish(crit: _CompiledCriterion, m: _Measure, evidence: _Evidence, answer: _Answer, scale_max: int) -> _Match:
     level = m.level
-    ranked = sorted(((u, w) for u, w in m.contributions.items() if u in quotable), key=lambda kv: (-kv[1], kv[0]))
+    ranked = sorted(((u, w) for u, w in m.contributions.items() if u in evidence.shown), key=lambda kv: (-kv[1], kv[0]))
     quotes: list[str] = []
     if level > 0 and ranked:
         top = ranked[0][1]
@@ -543,17 +643,34 @@ def _finish(crit: _CompiledCriterion, m: _Measure, quotable: set[int], answer: _
     elif m.problem_units and level > PROBLEM_CAP * scale_max:
         level = PROBLEM_CAP * scale_max
         notes.append("The answer says the opposite of what this criterion asks, so it stays at level 1 at most.")
-    quoted = [u for u, _ in ranked if (answer.units[u].quote or answer.units[u].span.text) in quotes]
-    if crit.vectors is not None and len(quoted) < 2 and level > ONE_CLAUSE_CAP * scale_max:
+    backing = _backing(m, evidence.support) if quotes else []
+    if evidence.odds < quote_confidence.threshold() and level > UNSURE_CAP * scale_max:
+        level = UNSURE_CAP * scale_max
+        notes.append("Nothing you said shows this clearly, so it stays below level 3.")
+    if crit.vectors is not None and len(backing) < 2 and level > ONE_CLAUSE_CAP * scale_max:
         # level 3 is the mechanism with its trade-off and a recommendation: more than one clause says
         level = ONE_CLAUSE_CAP * scale_max
         notes.append("Shown in a single sentence: level 3 needs the mechanism, its trade-off and a choice.")
-    if crit.criterion.own_part and level > 1 and not any(answer.units[u].first_person for u in quoted):
+    specific = any(answer.units[u].details for u in backing)
+    if crit.vectors is not None and level > ONE_CLAUSE_CAP * scale_max and not specific:
+        # what anyone could say ("we made sure everyone was aligned") is not yet what this candidate did
+        level = ONE_CLAUSE_CAP * scale_max
+        notes.append("Said only in general terms: level 3 needs a concrete detail (a number, a name, the actual step).")
+    if crit.criterion.own_part and level > 1 and not any(answer.units[u].first_person for u in backing):
         level = 1.0
         notes.append('Told only as "we": your own part is not clear, so it stays at level 1 at most.')
     if not quotes:
         level = 0.0
     return _Match(m.coverage, level, quotes, m.matched, m.missing, m.bare, problems[:2], notes)
+
+
+def _backing(m: _Measure, support: set[int]) -> list[int]:
+    """The clauses that back the criterion's level: its strongest supports, as quotes are chosen."""
+    ranked = sorted(((u, w) for u, w in m.contributions.items() if u in support), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked:
+        return []
+    top = ranked[0][1]
+    return [u for u, w in ranked[:MAX_QUOTES] if w >= QUOTE_OF_TOP * top]
 
 
 def _match_all(compiled: _Compiled, answer: _Answer) -> list[_Match]:
@@ -562,7 +679,7 @@ def _match_all(compiled: _Compiled, answer: _Answer) -> list[_Match]:
     scale_max = question.rubric.scale_max
     full = full_coverage(question)
     measures = [_measure(c, answer, scale_max, full) for c in compiled.criteria]
-    quotable = _quotable(compiled.criteria, measures, answer)
+    quotable = _quotable(compiled.criteria, measures, answer, behavioral=question.kind == Kind.BEHAVIORAL)
     return [_finish(c, m, q, answer, scale_max) for c, m, q in zip(compiled.criteria, measures, quotable, strict=True)]
 
 
