@@ -11,7 +11,8 @@ the grader gave as its evidence. The reader's rule is written at the top of the 
 Earlier rounds stay beside it (evidence_*_round1.yaml: 37 of 80 before the clause-per-criterion
 rule; *_round2.yaml: 39 of 80 after it, before quotes had to state enough of their criterion and
 fragments were quoted with their sentence; *_round3.yaml: 43 of 80 before the four-word and
-first-person rules and the plain-word signals); `draw` leaves out the quotes a reader already judged.
+first-person rules and the plain-word signals; *_round4.yaml: 42 of 80 before the quote confidence
+model and the concrete-detail rule); `draw` leaves out the quotes a reader already judged.
 """
 
 from __future__ import annotations
