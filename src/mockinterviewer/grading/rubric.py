@@ -6,7 +6,9 @@ Owns the scoring used everywhere offline (interviews, reports, and the grader-ag
    of the scale with a flag; injected sentences inside a real answer are dropped before scoring.
 2. Each criterion is compiled once into term sets: each signal (share 1) and, for bank rubrics, the
    name + description (share `DESCRIPTION_WEIGHT`), as stems with weights. A term copied from the
-   question weighs `QUESTION_WEIGHT` ("question demoting": repeating the question earns little), a
+   question or in the criterion's own name weighs `QUESTION_WEIGHT` ("question demoting": repeating
+   the question earns little; a name word keeps its full weight in what its signal weighs, so saying
+   "testing" never shows a Testing signal by itself), a
    vague word `GENERIC_WEIGHT`, and a term that k criteria share is divided by
    1 + SHARED_PENALTY * (k - 1) (it says little about any one of them).
 3. Coverage of a criterion = the share-weighted mean over its term sets of the weighted share of
@@ -113,10 +115,12 @@ class _TermSet:
     text: str
     weights: dict[str, float]
     share: float  # weight of this set within the criterion
+    unshown: float = 0.0  # weight the criterion's name words keep in the total but cannot earn
 
     @property
     def total(self) -> float:
-        return sum(self.weights.values())
+        """What the whole text weighs: a text made only of the topic's own words is never fully shown by them."""
+        return sum(self.weights.values()) + self.unshown
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,22 +203,31 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
     n_criteria = len(texts)
     limit = max(1, int(n_criteria * DISTINCT_SHARE)) if n_criteria >= 3 else n_criteria
 
-    def weights(text: str) -> dict[str, float]:
+    def weights(text: str, named: frozenset[str] = frozenset()) -> _TermSet:
+        """The text's stems and weights; a word of the question or of the criterion's own name is demoted."""
         out: dict[str, float] = {}
         for s in content_stems(text):
-            w = QUESTION_WEIGHT if s in q_stems else 1.0
+            w = QUESTION_WEIGHT if s in q_stems or s in named else 1.0
             if s in _GENERIC:
                 w *= GENERIC_WEIGHT
             w /= 1.0 + SHARED_PENALTY * (spread.get(s, 1) - 1)
             if idf is not None:
                 w *= idf(s)
             out[s] = max(out.get(s, 0.0), w)
-        return out
+        # a name word still counts at full weight in what the text weighs, so a signal made of the
+        # criterion's own name ("test just before and after" for Testing) is not fully shown by it
+        unshown = sum(w / QUESTION_WEIGHT - w for s, w in out.items() if s in named)
+        return _TermSet(text, out, 0.0, unshown)
 
     compiled: list[_CompiledCriterion] = []
     topic: set[str] = set(q_stems)
     for criterion, items in zip(question.rubric.criteria, texts, strict=True):
-        sets = [_TermSet(label, weights(text), share) for label, text, share in items]
+        # a signal's word that names the criterion itself ("test" for Testing) says the topic, not the practice
+        named = frozenset(content_stems(criterion.name)) if not derived else frozenset()
+        sets = [
+            replace(weights(text, named if label != criterion.description else frozenset()), text=label, share=share)
+            for label, text, share in items
+        ]
         sets = [s for s in sets if s.weights]
         stems = {s for t in sets for s in t.weights}
         distinctive = {s for s in stems if spread.get(s, 1) <= limit} or stems
