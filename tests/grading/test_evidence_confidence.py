@@ -93,3 +93,17 @@ def test_quotes_a_reader_judged_are_kept_more_often_when_they_show_their_criteri
     # measured: kept 87 % of the quotes a reader said show their criterion and 58 % of the others
     # (without the gate every candidate is quoted: 100 % of both)
     assert kept_yes >= kept_no + 0.2
+
+
+def test_naming_the_criterion_does_not_show_it(bank) -> None:  # type: ignore[no-untyped-def]
+    """'Testing' named is not a test practice: the signal 'test just before and after' is not shown by 'test' alone."""
+    question = bank.question("ttl-key-value-store")
+    grade = RubricGrader().grade(question, ["For testing I'd just try it out manually a few times."])
+    testing = next(c for c in grade.criteria if c.id == "testing")
+    assert testing.score <= 2.0  # measured 1.6 (2.4 when the name word showed the signal in full)
+
+
+def test_number_words_meet_digits() -> None:
+    from mockinterviewer.grading.text import stem
+
+    assert stem("seventy") == stem("70") and stem("hundred") == stem("100")
