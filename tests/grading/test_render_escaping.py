@@ -61,3 +61,17 @@ def test_text_and_json_carry_no_terminal_control(fmt: str) -> None:
         assert json.loads(out)["questions"][0]["answer"].endswith("\x9b1m")  # the data itself is kept
     else:
         assert "[red]m[/red]" in out and "]8;;" not in out
+
+
+def test_reports_word_delivery_figures_as_the_session_page_does() -> None:
+    """One wording for a spoken answer's figures (grading/delivery_words.py) in reports, page and CLI."""
+    from mockinterviewer.grading.delivery_words import delivery_figures
+    from mockinterviewer.grading.render import render
+
+    answer = {"turn": 1, "question_id": "q", "wpm": 90.0, "words": 30, "talk_seconds": 20.0, "filler_count": 2,
+              "fillers": {"um": 2}, "long_pauses": 1, "long_pause_seconds": 2.6}
+    report = hostile_report()
+    report.delivery = {"session": {"wpm": 90}, "answers": [answer]}
+    text = render(report, "text")
+    assert ", ".join(delivery_figures(answer)) in text
+    assert "2 filler words (um ×2)" in text and "1 long pause (2.6 s)" in text

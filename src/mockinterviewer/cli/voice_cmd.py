@@ -13,6 +13,7 @@ from rich.markup import escape
 
 from mockinterviewer.cli.app import app
 from mockinterviewer.errors import SpeechError
+from mockinterviewer.grading.delivery_words import delivery_figures
 
 console = Console(highlight=False)
 
@@ -58,10 +59,10 @@ def transcribe(
         return
     console.print(escape(heard.text), soft_wrap=True)
     d = heard.delivery
+    figures = ", ".join(delivery_figures(d))
     console.print(
-        f"[dim]{heard.transcript.duration:.1f} s of audio, {d['talk_seconds']:.1f} s talking, "
-        f"{d['words']} words, {d['wpm']:.0f} words/min, {d['filler_count']} filler(s), "
-        f"{d['long_pauses']} long pause(s); transcribed in {heard.transcript.stt_ms} ms[/]"
+        f"[dim]{heard.transcript.duration:.1f} s of audio: {escape(figures)}; "
+        f"transcribed in {heard.transcript.stt_ms} ms[/]"
     )
     for line in delivery.feedback(d):
         console.print(f"[dim]- {escape(line)}[/]")

@@ -13,6 +13,7 @@ from typing import Literal
 
 from mockinterviewer.bank.drafting import DRAFT_MARK
 from mockinterviewer.grading.code import outcome_line
+from mockinterviewer.grading.delivery_words import delivery_figures
 from mockinterviewer.grading.report import Report, level_reading
 from mockinterviewer.safe_text import html_safe, markdown_safe, strip_controls
 from mockinterviewer.transcript import CodeReview, QuestionGrade
@@ -125,12 +126,9 @@ def _delivery_lines(report: Report, bullet: str, esc: Callable[[str], str] = str
     )
     lines.extend(f"{bullet}{esc(str(tip))}" for tip in report.delivery.get("feedback", []))
     for answer in report.delivery.get("answers", []):
-        fillers = answer.get("filler_count", 0)
-        lines.append(
-            f"{bullet}answer at turn {answer.get('turn')} ({esc(str(answer.get('question_id')))}): "
-            f"{answer.get('wpm', 0):.0f} words/min, {fillers} filler word(s), "
-            f"{answer.get('long_pauses', 0)} long pause(s), {answer.get('talk_seconds', 0):.0f} s talking"
-        )
+        figures = ", ".join(delivery_figures(answer))
+        where = f"answer at turn {answer.get('turn')} ({esc(str(answer.get('question_id')))})"
+        lines.append(f"{bullet}{where}: {esc(figures)}")
     return lines
 
 

@@ -24,6 +24,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, RedirectResponse, Response
 
 from mockinterviewer.errors import NotFoundError
+from mockinterviewer.grading.delivery_words import delivery_figures
 from mockinterviewer.store.accounts import Account
 from mockinterviewer.store.deletion import audio_folder
 from mockinterviewer.transcript import Session, TurnKind
@@ -64,35 +65,6 @@ def audio_name(meta: dict[str, Any]) -> str | None:
     """The file name of an answer's saved audio (the turn's meta keeps its full path when it was saved)."""
     saved = meta.get("audio")
     return PurePosixPath(saved).name if isinstance(saved, str) and saved else None
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-def delivery_figures(delivery: dict[str, Any]) -> list[str]:
-    """One answer's delivery (as `speech.delivery.analyze` stores it) in a few short phrases."""
-    figures: list[str] = []
-    if isinstance(delivery.get("wpm"), int | float):
-        figures.append(f"{float(delivery['wpm']):.0f} words/min")
-    if isinstance(delivery.get("words"), int):
-        figures.append(_plural(delivery["words"], "word"))
-    if isinstance(delivery.get("talk_seconds"), int | float):
-        figures.append(f"{float(delivery['talk_seconds']):.0f} s talking")
-    if isinstance(delivery.get("filler_count"), int):
-        fillers = delivery.get("fillers")
-        which = ""
-        if isinstance(fillers, dict) and fillers:
-            which = " (" + ", ".join(f"{word} ×{count}" for word, count in list(fillers.items())[:5]) + ")"
-        figures.append(_plural(delivery["filler_count"], "filler word") + which)
-    if isinstance(delivery.get("long_pauses"), int):
-        pauses = _plural(delivery["long_pauses"], "long pause")
-        if delivery["long_pauses"] and isinstance(delivery.get("long_pause_seconds"), int | float):
-            pauses += f" ({float(delivery['long_pause_seconds']):.1f} s)"
-        figures.append(pauses)
-    if isinstance(delivery.get("longest_pause"), int | float) and (delivery.get("long_pauses") or 0) > 1:
-        figures.append(f"longest pause {float(delivery['longest_pause']):.1f} s")
-    return figures
 
 
 @dataclass(frozen=True)
