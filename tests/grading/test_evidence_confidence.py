@@ -107,3 +107,16 @@ def test_number_words_meet_digits() -> None:
     from mockinterviewer.grading.text import stem
 
     assert stem("seventy") == stem("70") and stem("hundred") == stem("100")
+
+
+def test_the_reason_given_for_a_denial_is_not_evidence_either(bank) -> None:  # type: ignore[no-untyped-def]
+    question = bank.question("ttl-key-value-store")
+    answer = "I think Python dictionaries are already thread safe, so it should be fine without any locks."
+    concurrency = next(c for c in RubricGrader().grade(question, [answer]).criteria if c.id == "concurrency")
+    assert concurrency.score == 0 and concurrency.evidence == []
+    assert any("thread safe" in p for p in concurrency.problems)
+    # a contrast is not a reason: the first half of "X, but not Y" still counts
+    question = bank.question("http2-grpc-multiplexing")
+    said = "HTTP/2 multiplexes many streams over one TCP connection, but not TCP's own blocking."
+    grade = RubricGrader().grade(question, [said])
+    assert any("multiplexes many streams" in q for c in grade.criteria for q in c.evidence)

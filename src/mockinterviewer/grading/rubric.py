@@ -153,6 +153,7 @@ class _Unit:
     denies: bool = False  # denies a practice ("without any locks")
     quote: str = ""  # what is quoted for it: the clause, or its whole sentence when the clause is a fragment
     details: int = 0  # concrete details in the quote: numbers, names, uncommon words (grading/specificity.py)
+    sentence: tuple[int, int] = (0, 0)  # (turn, start of its sentence): clauses of one sentence argue together
 
 
 @dataclass(slots=True)
@@ -294,9 +295,10 @@ def _answer_units(
             quote = _quote_of(span, whole)
             shows_flag = any(span.text in hit for hit in flagged)
             details = specificity.details(quote.text) if polar else 0
-            out.units.append(
-                _Unit(turn, span, stems, bare, first_person, shows_flag, bool(denied), quote.text, details)
-            )
+            sentence = next((w.start for w in whole if w.start <= span.start and span.end <= w.end), span.start)
+            unit = _Unit(turn, span, stems, bare, first_person, shows_flag, bool(denied), quote.text, details)
+            unit.sentence = (turn, sentence)
+            out.units.append(unit)
             for s in denied:
                 out.denied.setdefault(s, []).append(index)
             for s in stems - denied:
@@ -428,6 +430,10 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
             ):
                 problem_units.update(answer.denied[term])
             flagged_units.update(u for u in answer.vocab.get(term, ()) if answer.units[u].flagged)
+    # a clause that gives the reason for a denial, or draws it as a consequence, argues for it too ("I
+    # think dictionaries are already thread safe, so it should be fine without any locks"); a
+    # contrast ("HTTP/2 fixes it at the application level, but not TCP's") does not
+    problem_units |= _reasons_for(problem_units, answer)
     excluded = problem_units | flagged_units
 
     def credit(unit: int, stem: str, amount: float) -> None:
@@ -508,6 +514,26 @@ class _Evidence:
     shown: set[int]
     support: set[int]
     odds: float  # the quote confidence model's best probability among its clauses (1.0 without the model)
+
+
+_CAUSAL = frozenset(w for line in data_lines("causal-connectives.txt") for w in line.split())
+
+
+def _opens_causally(unit: _Unit) -> bool:
+    first = unit.span.text.split(maxsplit=1)
+    return bool(first) and first[0].lower().strip(",;:") in _CAUSAL
+
+
+def _reasons_for(denials: set[int], answer: _Answer) -> set[int]:
+    """The clauses joined to a denying clause as its reason or its consequence, in the same sentence."""
+    out: set[int] = set()
+    for d in denials:
+        for i in (d - 1, d + 1):
+            if 0 <= i < len(answer.units) and answer.units[i].sentence == answer.units[d].sentence:
+                later = answer.units[max(i, d)]
+                if _opens_causally(later):
+                    out.add(i)
+    return out
 
 
 def _quotable(
