@@ -141,3 +141,23 @@ def test_the_interviewers_words_stream_into_the_page(page: Page, live_app: LiveA
     assert [t.kind.value for t in turns] == ["opening", "question", "answer", "move_on", "question"]
     assert [t.source for t in turns if t.speaker.value == "interviewer"] == ["llm"] * 4
     assert not refused, refused
+
+
+def test_a_streamed_error_comes_back_as_the_red_alert(page: Page, live_app: LiveApp) -> None:
+    """An error event's message is carried over the reload and shown as the server's own error line is."""
+    log_in(page, "ada")
+    page.get_by_role("link", name="New interview").click()
+    page.get_by_label("Loop and round").select_option(ROUND)
+    page.get_by_role("spinbutton", name="Questions").fill("2")
+    page.get_by_role("button", name="Start").click()
+    expect(page).to_have_url(re.compile(r"/interviews/[0-9a-f]+$"))
+    expect(page.locator("article.turn.interviewer:not(.streaming) .text").nth(1)).to_contain_text(LEAD_IN,
+                                                                                                    timeout=60_000)
+    action = page.locator("form#reply").get_attribute("action")
+    kept = json.dumps({"notes": ["The model server stopped answering."], "error": True})
+    key = f"mockinterviewer-notes:{action}"
+    page.evaluate("([key, value]) => window.sessionStorage.setItem(key, value)", [key, kept])
+    page.reload()
+    alert = page.locator("p.error[role=alert]")
+    expect(alert).to_have_text("The model server stopped answering.")
+    expect(page.locator("p.flash.note", has_text="stopped answering")).to_have_count(0)

@@ -191,6 +191,8 @@ def test_a_failed_upload_says_so_and_keeps_what_was_typed(page: Page, live_app: 
     status = page.locator("#voice-status")
     expect(status).to_contain_text("the upload failed (no connection to the server)")
     expect(status).to_contain_text("You can type your answer instead.")
+    expect(status).to_have_class(re.compile(r"\berror\b"))  # the red alert, as the server's error line
+    expect(status).to_have_attribute("role", "alert")
     expect(box).to_have_value("My notes so far.")
     expect(page.get_by_role("button", name="Record answer")).to_be_enabled()  # and may record again
     screenshot(page, "upload-failed")

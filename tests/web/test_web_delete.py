@@ -133,3 +133,12 @@ def test_recordings_uploaded_but_never_sent_go_with_the_session(site: Site, spok
     client = logged_in(site, "ada")
     assert client.post(f"{PAGE}/delete", data=_confirm(client), follow_redirects=False).status_code == 303
     assert sorted(p.name for p in voice.folder.iterdir()) == ["b" * 32 + ".audio", "b" * 32 + ".json"]
+
+
+
+def test_the_session_and_delete_pages_name_the_loop_by_its_title(site: Site, spoken: Path) -> None:
+    client = logged_in(site, "ada")
+    for path in (PAGE, f"{PAGE}/delete"):
+        page = " ".join(client.get(path).text.split())
+        assert re.search(r"[Ll]oop Netflix", page), path
+        assert not re.search(r"[Ll]oop netflix-senior-swe", page), path

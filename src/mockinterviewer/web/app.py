@@ -123,6 +123,11 @@ class Web:
             request.session.clear()
         return account
 
+    def loop_title(self, loop_id: str) -> str:
+        """The loop's name as the bank gives it; its id when the bank no longer has it."""
+        loop = self.interviews.bank.loops.get(loop_id)
+        return loop.title if loop is not None else loop_id
+
     @staticmethod
     def flash_error(request: Request, message: str) -> None:
         """`message`, saying what was not done and why, at the top of the next page, shown as an alert."""
@@ -366,7 +371,8 @@ def _session_view(web: Web, viewer: Account, session_id: str) -> dict[str, Any]:
     texts = {t.index: pieces(t.text, quotes.get(t.question_id or "", []) if t.speaker is Speaker.CANDIDATE else [])
              for t in session.turns}
     return {
-        "session": session, "turns": session.turns, "texts": texts, "threads": threads, "after": after,
+        "session": session, "loop_title": web.loop_title(session.loop_id), "turns": session.turns, "texts": texts,
+        "threads": threads, "after": after,
         "totals": totals, "graded": bool(grades), "can_override": viewer.role is Role.COACH,
         "graders": list(dict.fromkeys(g.grader for g in grades)),  # which graders ran, in question order
         "shown_status": "interrupted" if session.status is SessionStatus.IN_PROGRESS  # as the sessions list says

@@ -65,7 +65,8 @@ def add_delete_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page)
         comments = web.reviews.comments(viewer, session.id)
         audio = sum(1 for s in spoken_answers(session, store.data_dir).values() if s.file_name)
         return web.page(request, "session_delete.html", {
-            "viewer": viewer, "session": session, "overrides": len(overrides), "comments": len(comments),
+            "viewer": viewer, "session": session, "loop_title": web.loop_title(session.loop_id),
+            "overrides": len(overrides), "comments": len(comments),
             "audio_files": audio, "confirm": CONFIRM})
 
     @app.post("/sessions/{session_id}/delete")

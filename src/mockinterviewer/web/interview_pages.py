@@ -109,11 +109,6 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         except ModelError:  # MOCKINTERVIEWER_LLM=llm without a model: starting says so
             return False
 
-    def loop_title(loop_id: str) -> str:
-        """The loop's name as the bank gives it; its id when the bank no longer has it."""
-        loop = interviews.bank.loops.get(loop_id)
-        return loop.title if loop is not None else loop_id
-
     def for_candidate(running: Running) -> Running:
         """`running` with a label the candidate can read ('Interviewer: offline scripted'): how to configure a
         model is the operator's business, so the full label goes to the server's log instead."""
@@ -206,7 +201,7 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         notes = kept.get("notes", []) if isinstance(kept, dict) and kept.get("id") == full_id else []
         context: dict[str, Any] = {"viewer": viewer, "session": session, "turns": session.turns, "notes": notes,
                                    "report": None, "time_left": "", "waiting": False, "editor": None,
-                                   "loop_title": loop_title(session.loop_id)}
+                                   "loop_title": web.loop_title(session.loop_id)}
         if session.status is SessionStatus.COMPLETED:
             context["report"] = render(interviews.report(full_id), "text")
         else:

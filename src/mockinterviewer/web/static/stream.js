@@ -34,10 +34,10 @@
   var plainPost = false;
   var finished = false;
 
-  function note(text) {
+  function note(text, isError) { // an error is the red alert, as the server's own error line is
     var p = document.createElement("p");
-    p.className = "flash note";
-    p.setAttribute("role", "status");
+    p.className = isError ? "error" : "flash note";
+    p.setAttribute("role", isError ? "alert" : "status");
     p.textContent = text;
     notesBox.appendChild(p);
   }
@@ -58,7 +58,9 @@
     }
     store.removeItem(NOTES + page);
     try {
-      JSON.parse(kept).forEach(function (text) { note(String(text)); });
+      var saved = JSON.parse(kept);
+      var texts = Array.isArray(saved) ? saved : saved.notes;  // [..]: notes; {error, notes}: an error's
+      texts.forEach(function (text) { note(String(text), Boolean(saved.error)); });
     } catch (ignored) {
       // notes written by an older version of this script: nothing to show
     }
@@ -110,7 +112,7 @@
       var store = storage();
       if (store && notes && notes.length) {
         try {
-          store.setItem(NOTES + event.location, JSON.stringify(notes));
+          store.setItem(NOTES + event.location, JSON.stringify({notes: notes, error: event.type === "error"}));
         } catch (full) {
           // no room: the page opens without these notes
         }

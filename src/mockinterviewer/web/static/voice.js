@@ -28,9 +28,11 @@
   var PIECE_MS = 500;  // how often the recording hands over a piece (and, hands-free, the server checks it)
   panel.hidden = false;
 
-  function tell(text, problem) {
+  function tell(text, problem) { // a problem is the red alert, as the server's own error line is
     statusLine.textContent = text;
     statusLine.classList.toggle("problem", Boolean(problem));
+    statusLine.classList.toggle("error", Boolean(problem));
+    statusLine.setAttribute("role", problem ? "alert" : "status");
   }
 
   function typeInstead(text) {
