@@ -74,6 +74,13 @@ def test_eval_blind_command_prints_figures_and_refuses_a_broken_file(
     code, out, err = cli(capsys, "eval", "blind", "--answers", str(broken))
     assert code != 0 and "Traceback" not in err
     assert "entry 1" in err + out
+    folder = tmp_path / "set"
+    folder.mkdir()
+    for i, entry in enumerate(BLIND[:2]):
+        (folder / f"part_{i}.yaml").write_text(yaml.safe_dump([entry]))
+    code, out, err = cli(capsys, "eval", "blind", "--answers", str(folder), "--json")
+    assert code == 0, err
+    assert json.loads(out)["questions"] == 2  # every file of the folder
 
 
 def test_every_question_applies_its_red_flags(bank) -> None:  # type: ignore[no-untyped-def]

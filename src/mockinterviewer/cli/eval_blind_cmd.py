@@ -22,7 +22,12 @@ DEFAULT_ANSWERS = PROJECT_ROOT / "evals" / "data" / "blind_answers.yaml"
 @eval_app.command("blind")
 def eval_blind(
     answers: Annotated[
-        Path, typer.Option("--answers", "-a", help="YAML list of question_id + strong/mediocre/weak/plain answers.")
+        Path,
+        typer.Option(
+            "--answers",
+            "-a",
+            help="YAML list of question_id + strong/mediocre/weak/plain answers, or a folder of such files.",
+        ),
     ] = DEFAULT_ANSWERS,
     grader: Annotated[str, typer.Option("--grader", "-g", help="rubric (offline) or llm.")] = "rubric",
     as_json: Annotated[bool, typer.Option("--json", help="Print the figures as JSON.")] = False,

@@ -66,7 +66,13 @@ class BlindResult:
 
 
 def load_blind(path: Path) -> list[BlindEntry]:
-    """The entries of a blind file; InputError naming the file and entry when it is malformed."""
+    """The entries of a blind file, or of every *.yaml file of a folder in name order; InputError naming
+    the file and entry when one is malformed."""
+    if path.is_dir():
+        files = sorted(path.glob("*.yaml"))
+        if not files:
+            raise InputError(f"{path} holds no *.yaml file of answers.", hint="Pass a YAML list with --answers.")
+        return [entry for file in files for entry in load_blind(file)]
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
