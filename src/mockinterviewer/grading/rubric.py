@@ -301,7 +301,7 @@ def _answer_units(
             out.units.append(unit)
             for s in denied:
                 out.denied.setdefault(s, []).append(index)
-            for s in stems - denied:
+            for s in sorted(stems - denied):  # sorted: a fuzzy tie goes the same way in every process
                 if s not in out.vocab:
                     out.by_initial.setdefault(s[:1], []).append(s)
                 out.vocab.setdefault(s, []).append(index)
@@ -343,7 +343,7 @@ def _best(term: str, answer: _Answer) -> tuple[float, str | None]:
     if memo is not None:
         return memo
     best: tuple[float, str | None] = (0.0, None)
-    for stem in synonyms(term):
+    for stem in sorted(synonyms(term)):
         if stem in answer.vocab:
             best = (SYNONYM_CREDIT, stem)
             break
