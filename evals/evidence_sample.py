@@ -2,6 +2,7 @@
 
     .venv/bin/python evals/evidence_sample.py draw  [--n 80] [--seed 1]   # writes evals/data/evidence_sample.yaml
     .venv/bin/python evals/evidence_sample.py score                        # reads evals/data/evidence_judgements.yaml
+    .venv/bin/python evals/evidence_sample.py estimate                     # every round's verdicts on today's quotes
     .venv/bin/python evals/evidence_sample.py draw --source calibration    # a tuning sample: evidence_dev_sample.yaml
     .venv/bin/python evals/evidence_sample.py draw --source tuning         # tuning sets: evidence_tuning_sample.yaml
 
@@ -12,7 +13,10 @@ Earlier rounds stay beside it (evidence_*_round1.yaml: 37 of 80 before the claus
 rule; *_round2.yaml: 39 of 80 after it, before quotes had to state enough of their criterion and
 fragments were quoted with their sentence; *_round3.yaml: 43 of 80 before the four-word and
 first-person rules and the plain-word signals; *_round4.yaml: 42 of 80 before the quote confidence
-model and the concrete-detail rule); `draw` leaves out the quotes a reader already judged.
+model and the concrete-detail rule; *_round5.yaml: 46 of 80 after them); `draw` leaves out the quotes a
+reader already judged, so each round samples the quotes no earlier round covered. `estimate` grades the
+blind answers again and combines: every quote a reader judged in any round counts with its verdict,
+and the rest at the precision of the newest round.
 """
 
 from __future__ import annotations
@@ -96,12 +100,56 @@ def score(path: Path) -> None:
     print(f"{shown} of {len(verdicts)} quotes show their criterion: precision {shown / len(verdicts):.0%}")
 
 
+def _verdicts() -> dict[tuple[str, str, str], bool]:
+    """(question, criterion, quote) -> shown, from every round a reader judged (the newest last)."""
+    out: dict[tuple[str, str, str], bool] = {}
+    rounds = sorted(SAMPLE.parent.glob("evidence_sample_round*.yaml"), key=lambda p: int(p.stem.rsplit("round", 1)[1]))
+    for sample in [*rounds, SAMPLE]:
+        judged = sample.with_name(sample.name.replace("evidence_sample", "evidence_judgements"))
+        items = {i["id"]: i for i in yaml.safe_load(sample.read_text())}
+        for j in yaml.safe_load(judged.read_text())["judgements"]:
+            item = items[j["id"]]
+            out[(item["question_id"], item["criterion_id"], item["quote"])] = j["shows"] == "yes"
+    return out
+
+
+def estimate() -> None:
+    verdicts = _verdicts()
+    newest = [j["shows"] == "yes" for j in yaml.safe_load(JUDGED.read_text())["judgements"]]
+    bank = load_bank(ROOT / "question_bank")
+    grader = RubricGrader()
+    total = judged = shown = 0
+    for entry in _entries("blind"):
+        question = bank.question(entry["question_id"])
+        for kind in ("strong", "plain", "mediocre"):
+            for c in grader.grade(question, [entry[kind]]).criteria:
+                for quote in c.evidence:
+                    total += 1
+                    found = [
+                        v
+                        for (qid, cid, q), v in verdicts.items()
+                        if qid == question.id and cid == c.id and (q in quote or quote in q)
+                    ]
+                    if found:
+                        judged += 1
+                        shown += found[-1]
+    rest = sum(newest) / len(newest)
+    combined = (shown + rest * (total - judged)) / total
+    print(f"{total} quotes on the blind answers: {judged} judged in some round ({shown / judged:.0%} show their "
+          f"criterion), the other {total - judged} at the newest round's {rest:.0%}: precision about {combined:.0%}")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=["draw", "score"])
+    parser.add_argument("action", choices=["draw", "score", "estimate"])
     parser.add_argument("--n", type=int, default=80)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--judgements", type=Path, default=JUDGED)
     parser.add_argument("--source", choices=["blind", "calibration", "tuning"], default="blind")
     args = parser.parse_args()
-    draw(args.n, args.seed, args.source) if args.action == "draw" else score(args.judgements)
+    if args.action == "draw":
+        draw(args.n, args.seed, args.source)
+    elif args.action == "score":
+        score(args.judgements)
+    else:
+        estimate()
