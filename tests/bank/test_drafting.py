@@ -280,3 +280,31 @@ def test_a_bank_folder_that_cannot_be_written_gets_a_note_and_the_draft_is_still
     flat = " ".join(out.split())
     assert "Could not save the drafted questions in" in flat and "used in this session only" in flat
     assert f"Question 1 of 2: {PROMPT}" in flat and "Traceback" not in out + err
+
+
+def test_a_later_session_asks_a_saved_draft_again_without_a_model(
+        tmp_path: Path, isolated_home: Path, loop: Any, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv("MOCKINTERVIEWER_LLM", "offline")
+    question = question_from_draft(draft_data(), request(loop), taken=set())
+    folder = isolated_home / "banks" / "ada-l" / "questions"
+    folder.mkdir(parents=True)
+    (folder / f"{question.id}.yaml").write_text(question_yaml(question))
+    (folder / "broken.yaml").write_text("prompt: [unclosed\n")
+    answers = write_answers(tmp_path / "a.yaml", ["I'd embed SwiftUI with UIHostingController, screen by screen.",
+                                                  "/skip", "/skip", "no questions"])
+    code, out, err = cli(capsys, "interview", "--round", DEEP_DIVE, "--job", str(IOS_JOB), "--answers", str(answers),
+                         "--seed", "1", "--max-follow-ups", "0", "--candidate", "Ada L")
+    assert code == 0, err
+    flat = " ".join(out.split())
+    assert f'Asked again from the questions drafted for you in earlier sessions ({DRAFT_MARK}): "{PROMPT}"' in flat
+    assert "Your saved question broken.yaml was left out" in flat  # and the session goes on
+    assert PROMPT in flat.split("Question 1 of 2:", 1)[1]
+    code, raw, _ = cli(capsys, "report", _session_id(out), "--format", "json")
+    report = json.loads(raw)
+    assert report["drafted"] == [question.id]  # still marked: its rubric is not reviewed
+    assert report["job"]["covered_by_bank"] is False  # the bank's own verdict, the saved draft aside
+    # another candidate's session does not see it
+    code, out, _ = cli(capsys, "interview", "--round", DEEP_DIVE, "--job", str(IOS_JOB), "--answers", str(answers),
+                       "--seed", "1", "--max-follow-ups", "0", "--candidate", "Bo")
+    assert code == 0 and PROMPT not in out

@@ -4,7 +4,8 @@ and record both in the plan, so that resuming, grading and the report see exactl
 The texts are only parsed and the results stored with the session; with a model configured, the job's
 role, level and uncovered requirements (nothing else) are sent to it to draft questions (`draft`),
 which are asked first in their rounds, stored in the plan and saved to the candidate's own bank
-folder (`save_drafts`)."""
+folder (`save_drafts`). A later session fitted to a job offers the saved ones again (`saved_drafts`),
+ranked against its requirements like the bank's own, with no model needed."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from mockinterviewer.bank.drafting import (
 )
 from mockinterviewer.bank.guide_model import slugify
 from mockinterviewer.bank.job import JobDescription, parse_job
+from mockinterviewer.bank.loader import lint_bank
 from mockinterviewer.bank.resume import (
     Claim,
     is_behavioral_round,
@@ -69,6 +71,21 @@ def candidate_bank_questions(home: Path, candidate: str) -> Path:
     return home / "banks" / slugify(candidate, 8) / "questions"
 
 
+def saved_drafts(folder: Path, taken: Collection[str]) -> tuple[list[Question], list[str]]:
+    """The questions saved in the candidate's own bank folder by earlier sessions (drafts), read as
+    `bank lint` reads that folder, and a note for each file that could not be read (it is left out;
+    nothing else changes). `taken`: the bank's ids, which a saved question may not reuse."""
+    if not folder.is_dir():
+        return [], []
+    own, problems = lint_bank(folder.parent)
+    notes = [f"Your saved question {p.path.name} was left out: {p.message}. Check the folder with: "
+             f"mockinterviewer bank lint {folder.parent}" for p in problems if p.blocking and p.path.is_file()]
+    questions = [q for q in own.questions.values() if q.id not in taken]
+    notes += [f"Your saved question {q.id} has the id of a bank question; it was left out."
+              for q in own.questions.values() if q.id in taken]
+    return questions, notes
+
+
 @dataclass(frozen=True)
 class Document:
     """A job description's or résumé's text and the name it is shown by (its file name)."""
@@ -90,12 +107,14 @@ class Fitting:
     bank_focus: JobFocus | None = None  # the bank's own match, before any draft
     drafts: list[Question] = field(default_factory=list)
     draft_notes: list[str] = field(default_factory=list)
+    saved: list[Question] = field(default_factory=list)  # drafted for this candidate in earlier sessions
 
     @classmethod
     def read(cls, job: Document | None, resume: Document | None, loop: Loop, questions: list[Question],
-             round_id: str | None) -> Fitting:
+             round_id: str | None, saved: Sequence[Question] = ()) -> Fitting:
+        """`saved`: the candidate's questions drafted in earlier sessions, offered again when a job is given."""
         rounds = [round_id] if round_id is not None else [r.id for r in loop.rounds]
-        fitting = cls(loop=loop, questions=questions, rounds=rounds)
+        fitting = cls(loop=loop, questions=questions, rounds=rounds, saved=list(saved) if job is not None else [])
         if resume is not None:
             fitting.claims = parse_resume(resume.text)
             fitting.resume_name = resume.name
@@ -113,8 +132,11 @@ class Fitting:
             template = ownership_template(questions)
             # the résumé's questions are matched too: a project on the résumé can exercise a requirement
             own = [own_project_question(c, template, "any") for c in fitting.claims] if template else []
-            fitting.focus = job_focus([*questions, *own], [r.text for r in fitting.job.requirements])
-            fitting.bank_focus = fitting.focus
+            requirements = [r.text for r in fitting.job.requirements]
+            fitting.bank_focus = job_focus([*questions, *own], requirements)
+            # the candidate's earlier drafts compete with the bank's questions; the bank's verdict stands
+            fitting.focus = job_focus([*questions, *fitting.saved, *own], requirements) if fitting.saved \
+                else fitting.bank_focus
         return fitting
 
     def uncovered(self) -> list[int]:
@@ -195,7 +217,7 @@ class Fitting:
                 exercised={qid: list(self.focus.exercised[qid]) for qid in planned if self.focus.exercised.get(qid)},
                 covered=self.bank_focus.covers_job if self.bank_focus is not None else True,
             )
-        made = [*own.values(), *self.drafts]
+        made = [*own.values(), *self.saved, *self.drafts]
         own_data = [q.model_dump(mode="json") for q in made if q.id in planned]
         return plan.model_copy(update={"job": job_fit, "own_questions": own_data})
 
@@ -208,6 +230,7 @@ class Fitting:
             at = f" at {fit.company}" if fit.company else ""
             covered = self.bank_focus.covered if self.bank_focus is not None else set()
             drafted = [q for q in self.drafts if q.id in plan.question_ids()]
+            again = [q for q in self.saved if q.id in plan.question_ids()]
             if not fit.covered:
                 said.append(f"The question bank does not cover this job ({fit.role}{where}{at}): only "
                             f"{len(covered)} of its {len(fit.requirements)} requirements match any question, so "
@@ -226,6 +249,9 @@ class Fitting:
                 said.append(f"The model drafted {len(drafted)} question(s) for requirements the bank does not cover, "
                             f"asked first in their rounds and marked in the report ({DRAFT_MARK}): "
                             + "; ".join(f'"{q.prompt}"' for q in drafted))
+            if again:
+                said.append(f"Asked again from the questions drafted for you in earlier sessions ({DRAFT_MARK}): "
+                            + "; ".join(f'"{q.prompt}"' for q in again))
             said += self.draft_notes
         if self.claims:
             rounds = {r.id: r.name for r in self.loop.rounds}

@@ -25,7 +25,13 @@ from mockinterviewer.interview.interviewer import Interviewer
 from mockinterviewer.interview.orchestrator import Orchestrator
 from mockinterviewer.interview.plan import plan_session
 from mockinterviewer.interview.styles import get_style
-from mockinterviewer.service.fitting import Document, Fitting, candidate_bank_questions, question_drafter
+from mockinterviewer.service.fitting import (
+    Document,
+    Fitting,
+    candidate_bank_questions,
+    question_drafter,
+    saved_drafts,
+)
 from mockinterviewer.service.wiring import build_grader, build_interviewer
 from mockinterviewer.store import SessionSummary, Store, open_store
 from mockinterviewer.store.locks import Hold
@@ -166,8 +172,10 @@ class Interviews:
         if draft_questions is not None and job is None:
             raise InputError("--draft-questions drafts questions from a job description.",
                              hint="Add --job FILE, or leave --draft-questions out.")
-        fitting = Fitting.read(job, resume, the_loop, list(self.bank.questions.values()), round_id)
         own_bank = candidate_bank_questions(self.settings.home, candidate)
+        saved, saved_notes = saved_drafts(own_bank, self.bank.questions) if job is not None else ([], [])
+        fitting = Fitting.read(job, resume, the_loop, list(self.bank.questions.values()), round_id, saved)
+        fitting.draft_notes += saved_notes
         if job is not None:
             in_use = {*self.bank.questions, *(p.stem for p in own_bank.glob("*.yaml"))}
             fitting.draft(question_drafter(self.settings), draft_questions, level or the_loop.level, in_use,
@@ -183,7 +191,8 @@ class Interviews:
         def new_session(taken: set[str]) -> Session:
             own = fitting.own_questions(taken)
             plan = plan_session(
-                the_loop, [*bank.questions.values(), *fitting.drafts], round_id=round_id, count=questions,
+                the_loop, [*bank.questions.values(), *fitting.saved, *fitting.drafts], round_id=round_id,
+                count=questions,
                 seed=chosen_seed,
                 asked_before=taken, focus=fitting.focus, own_questions=own, level=level, style=style,
             )
