@@ -97,6 +97,16 @@ def _growing(states: list[str], whole: str) -> list[str]:
     return list(dict.fromkeys(s for s in states if whole.startswith(s) and len(s) < len(whole)))
 
 
+def _start_interview(page: Page) -> None:
+    """ada logs in and starts a two-question interview with the model; the page streams its opening."""
+    log_in(page, "ada")
+    page.get_by_role("link", name="New interview").click()
+    page.get_by_label("Loop and round").select_option(ROUND)
+    page.get_by_role("spinbutton", name="Questions").fill("2")
+    page.get_by_role("button", name="Start").click()
+    expect(page).to_have_url(re.compile(r"/interviews/[0-9a-f]+$"))
+
+
 def test_the_interviewers_words_stream_into_the_page(page: Page, live_app: LiveApp,
                                                      screenshot: Callable[[Page, str], Path]) -> None:
     refused: list[str] = []
@@ -110,12 +120,7 @@ def test_the_interviewers_words_stream_into_the_page(page: Page, live_app: LiveA
 
     page.on("console", console)
     page.add_init_script(SHOW_PIECES)
-    log_in(page, "ada")
-    page.get_by_role("link", name="New interview").click()
-    page.get_by_label("Loop and round").select_option(ROUND)
-    page.get_by_role("spinbutton", name="Questions").fill("2")
-    page.get_by_role("button", name="Start").click()
-    expect(page).to_have_url(re.compile(r"/interviews/[0-9a-f]+$"))
+    _start_interview(page)
     session_id = page.url.rsplit("/", 1)[1]
 
     page.wait_for_selector("#live article.streaming", timeout=30_000)
@@ -145,12 +150,7 @@ def test_the_interviewers_words_stream_into_the_page(page: Page, live_app: LiveA
 
 def test_a_streamed_error_comes_back_as_the_red_alert(page: Page, live_app: LiveApp) -> None:
     """An error event's message is carried over the reload and shown as the server's own error line is."""
-    log_in(page, "ada")
-    page.get_by_role("link", name="New interview").click()
-    page.get_by_label("Loop and round").select_option(ROUND)
-    page.get_by_role("spinbutton", name="Questions").fill("2")
-    page.get_by_role("button", name="Start").click()
-    expect(page).to_have_url(re.compile(r"/interviews/[0-9a-f]+$"))
+    _start_interview(page)
     expect(page.locator("article.turn.interviewer:not(.streaming) .text").nth(1)).to_contain_text(LEAD_IN,
                                                                                                     timeout=60_000)
     action = page.locator("form#reply").get_attribute("action")
