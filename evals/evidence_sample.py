@@ -28,6 +28,7 @@ from pathlib import Path
 import yaml
 
 from mockinterviewer.bank.loader import load_bank
+from mockinterviewer.evals.judgements import Quoted, read_judgements
 from mockinterviewer.grading.rubric import RubricGrader
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -100,16 +101,13 @@ def score(path: Path) -> None:
     print(f"{shown} of {len(verdicts)} quotes show their criterion: precision {shown / len(verdicts):.0%}")
 
 
-def _verdicts() -> dict[tuple[str, str, str], bool]:
+def _verdicts() -> dict[Quoted, bool]:
     """(question, criterion, quote) -> shown, from every round a reader judged (the newest last)."""
-    out: dict[tuple[str, str, str], bool] = {}
+    out: dict[Quoted, bool] = {}
     rounds = sorted(SAMPLE.parent.glob("evidence_sample_round*.yaml"), key=lambda p: int(p.stem.rsplit("round", 1)[1]))
     for sample in [*rounds, SAMPLE]:
         judged = sample.with_name(sample.name.replace("evidence_sample", "evidence_judgements"))
-        items = {i["id"]: i for i in yaml.safe_load(sample.read_text())}
-        for j in yaml.safe_load(judged.read_text())["judgements"]:
-            item = items[j["id"]]
-            out[(item["question_id"], item["criterion_id"], item["quote"])] = j["shows"] == "yes"
+        out.update(read_judgements(sample, judged))
     return out
 
 

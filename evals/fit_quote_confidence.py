@@ -20,6 +20,7 @@ import numpy as np
 import yaml
 
 from mockinterviewer.bank.loader import load_bank
+from mockinterviewer.evals.judgements import Quoted, read_judgements
 from mockinterviewer.grading import quote_confidence
 from mockinterviewer.grading.rubric import quote_candidates
 
@@ -50,13 +51,10 @@ def _answers() -> list[dict[str, str]]:
     return entries
 
 
-def _judged(files: list[tuple[str, str]]) -> dict[tuple[str, str, str], bool]:
-    out: dict[tuple[str, str, str], bool] = {}
+def _judged(files: list[tuple[str, str]]) -> dict[Quoted, bool]:
+    out: dict[Quoted, bool] = {}
     for sample, judgements in files:
-        items = {i["id"]: i for i in yaml.safe_load((DATA / sample).read_text())}
-        for j in yaml.safe_load((DATA / judgements).read_text())["judgements"]:
-            item = items[j["id"]]
-            out[(item["question_id"], item["criterion_id"], item["quote"])] = j["shows"] == "yes"
+        out.update(read_judgements(DATA / sample, DATA / judgements))
     return out
 
 

@@ -213,6 +213,16 @@ def live_app(tmp_path_factory: pytest.TempPathFactory, app_env: dict[str, str],
         store.engine.dispose()
 
 
+def start_interview(page: Page, round_id: str, questions: int = 1) -> str:
+    """Start a text interview of `round_id` ('loop/round') from the New interview page; its session id."""
+    page.goto("/interviews/new")
+    page.get_by_label("Loop and round").select_option(round_id)
+    page.get_by_role("spinbutton", name="Questions").fill(str(questions))
+    page.get_by_role("button", name="Start").click()
+    expect(page).to_have_url(re.compile(r"/interviews/[0-9a-f]+$"))
+    return page.url.rsplit("/", 1)[1]
+
+
 def log_in(page: Page, name: str, password: str = PASSWORD) -> None:
     """Log in through the login form as a user would and land on the sessions list."""
     page.goto("/login")

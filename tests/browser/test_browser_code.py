@@ -12,18 +12,13 @@ from playwright.sync_api import Page, expect
 
 from mockinterviewer.coding import stub
 from mockinterviewer.transcript import TurnKind
-from tests.browser.conftest import LiveApp, log_in
+from tests.browser.conftest import LiveApp, log_in, start_interview
 
 ROUND = "netflix-senior-swe/technical-phone-screen"
 
 
 def start_phone_screen(page: Page) -> str:
-    page.goto("/interviews/new")
-    page.get_by_label("Loop and round").select_option(ROUND)
-    page.get_by_role("spinbutton", name="Questions").fill("1")
-    page.get_by_role("button", name="Start").click()
-    expect(page).to_have_url(re.compile(r"/interviews/[0-9a-f]+$"))
-    return page.url.rsplit("/", 1)[1]
+    return start_interview(page, ROUND)
 
 
 def replace_code(page: Page, code: str) -> None:

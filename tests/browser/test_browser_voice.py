@@ -19,6 +19,7 @@ from playwright.sync_api import BrowserType, Page, Route, expect
 from mockinterviewer.speech.audio import SAMPLE_RATE, write_wav
 from mockinterviewer.transcript import TurnKind
 from tests.browser.conftest import CHROMIUM_ARGS, LiveApp, log_in
+from tests.browser.conftest import start_interview as start_round
 from tests.speech import noise
 from tests.speech.conftest import silence, speak, voiced_extent
 
@@ -61,12 +62,7 @@ def browser_extra_args(answer_wav: tuple[Path, float]) -> list[str]:
 
 
 def start_interview(page: Page) -> str:
-    page.goto("/interviews/new")
-    page.get_by_label("Loop and round").select_option(ROUND)
-    page.get_by_role("spinbutton", name="Questions").fill("1")
-    page.get_by_role("button", name="Start").click()
-    expect(page).to_have_url(re.compile(r"/interviews/[0-9a-f]+$"))
-    return page.url.rsplit("/", 1)[1]
+    return start_round(page, ROUND)
 
 
 def answer_box(page: Page) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 
+from mockinterviewer.evals.judgements import read_judgements
 from mockinterviewer.grading import quote_confidence, specificity
 from mockinterviewer.grading.rubric import RubricGrader, quote_candidates
 from tests.conftest import PROJECT_ROOT
@@ -59,18 +60,9 @@ def test_the_model_file_matches_the_features() -> None:
     assert 0.0 < quote_confidence.threshold() < 1.0
 
 
-def _judged() -> dict[tuple[str, str, str], bool]:
-    items = {i["id"]: i for i in yaml.safe_load((DATA / "evidence_tuning_sample.yaml").read_text())}
-    out = {}
-    for j in yaml.safe_load((DATA / "evidence_tuning_judgements.yaml").read_text())["judgements"]:
-        item = items[j["id"]]
-        out[(item["question_id"], item["criterion_id"], item["quote"])] = j["shows"] == "yes"
-    return out
-
-
 def test_quotes_a_reader_judged_are_kept_more_often_when_they_show_their_criterion(bank) -> None:  # type: ignore[no-untyped-def]
     """On readers' judgements of tuning quotes: the gate keeps more of those that show their criterion."""
-    judged = _judged()
+    judged = read_judgements(DATA / "evidence_tuning_sample.yaml", DATA / "evidence_tuning_judgements.yaml")
     paths = [TUNING / "second_set.yaml", *sorted((TUNING / "third_set").glob("*.yaml"))]
     entries = [e for path in paths for e in yaml.safe_load(path.read_text())]
     grader = RubricGrader()

@@ -296,9 +296,12 @@ def _answer_units(
             shows_flag = any(span.text in hit for hit in flagged)
             details = specificity.details(quote.text) if polar else 0
             sentence = next((w.start for w in whole if w.start <= span.start and span.end <= w.end), span.start)
-            unit = _Unit(turn, span, stems, bare, first_person, shows_flag, bool(denied), quote.text, details)
-            unit.sentence = (turn, sentence)
-            out.units.append(unit)
+            out.units.append(
+                _Unit(
+                    turn, span, stems, bare, first_person, shows_flag, bool(denied), quote.text, details,
+                    sentence=(turn, sentence),
+                )
+            )
             for s in denied:
                 out.denied.setdefault(s, []).append(index)
             for s in sorted(stems - denied):  # sorted: a fuzzy tie goes the same way in every process
