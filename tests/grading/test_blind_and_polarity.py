@@ -62,6 +62,22 @@ def test_a_red_flag_said_plainly_caps_the_question(bank) -> None:  # type: ignor
     assert not denied.caps or all("red flag" not in c for c in denied.caps)
 
 
+def test_a_red_flag_needs_its_act_and_is_not_shown_by_a_rejected_practice(bank) -> None:  # type: ignore[no-untyped-def]
+    """A clause that names the flag's topic without its act, or a practice its sentence rejects, is no red
+    flag: both capped strong tuning answers (count-islands, snapshot-key-value-store) at 1.0."""
+    from mockinterviewer.grading import red_flags
+
+    islands = bank.question("count-islands")
+    edge_cases = "Edge cases: all zeros, and cells touching only diagonally, which are separate."
+    assert red_flags.detect(islands, [edge_cases]) == []
+    assert red_flags.detect(islands, ["Two ones touching at a corner are one island for me."])
+    snapshot = bank.question("snapshot-key-value-store")
+    copy = "On snapshot I'd deep copy the whole dictionary and keep the copies in a list"
+    assert red_flags.detect(snapshot, [copy + "."])
+    assert red_flags.detect(snapshot, [copy + ", which rules it out at a million keys."]) == []
+    assert red_flags.detect(snapshot, [copy + ", but that is too slow, so I version each key."]) == []
+
+
 def test_eval_blind_command_prints_figures_and_refuses_a_broken_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -3,7 +3,9 @@
 A red flag (bank/schema.py `RedFlag`) is written as the interviewer notes it plus a few ways a
 candidate might say it. A clause of the answer shows it when it states the same thing with the
 same polarity: its meaning is close to the flag or one of its examples (cosine at least `SIMILAR`)
-and it contains most of that phrasing's content words (`WORDS`). Static embeddings score many
+and it contains most of that phrasing's content words (`WORDS`), the note's leading verb among them
+(the act it names). A clause whose sentence rejects what it describes ("..., which rules it out";
+data/rejection-cues.txt) shows no red flag. Static embeddings score many
 correct statements on the same topic above 0.8 (measured on the bank's strong calibration answers),
 so both must hold: offline, a red flag is caught when it is said much as the rubric phrases it, and
 the LLM judge is the better reader of a paraphrase. A clause that denies what the example
@@ -13,13 +15,16 @@ grading/feedback.py caps the question for each hit.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
 from mockinterviewer.bank.schema import Question
 from mockinterviewer.grading import polarity, semantic
+from mockinterviewer.grading.data import data_lines
 from mockinterviewer.grading.findings import RedFlagHit
 from mockinterviewer.grading.reference import DERIVED_CATEGORY
 from mockinterviewer.grading.text import Span, clauses, content_stems, sentences, tokenize
@@ -30,18 +35,40 @@ SIMILAR = 0.85  # cosine of static MiniLM embeddings that counts as saying the s
 WORDS = 0.7  # ... together with this share of the phrasing's content words in the one clause
 MIN_WORDS = 3  # a clause shorter than this (content words) is too little to show a red flag
 
-_CACHE: dict[int, tuple[Question, list[tuple[int, str, frozenset[str], bool]], np.ndarray]] = {}
+
+@dataclass(frozen=True, slots=True)
+class _Phrasing:
+    """One way a red flag is said: the interviewer's note or one of its candidate-voiced examples."""
+
+    flag: int  # index of the red flag in the rubric
+    text: str
+    stems: frozenset[str]
+    negative: bool
+    # The note's leading verb ("Joins cells that only touch diagonally", "Copies the entire map"): the
+    # act the note names. A clause that lacks it shows the flag's topic, not the act ("cells touching
+    # only diagonally, which are separate groups"). Examples need no such word: "" for them.
+    act: str
 
 
-def _phrasings(question: Question) -> tuple[list[tuple[int, str, frozenset[str], bool]], np.ndarray]:
+def _note_act(note: str) -> str:
+    first = tokenize(note)[:1]
+    return first[0].stem if first and not first[0].stop else ""
+
+
+_CACHE: dict[int, tuple[Question, list[_Phrasing], np.ndarray]] = {}
+
+
+def _phrasings(question: Question) -> tuple[list[_Phrasing], np.ndarray]:
     cached = _CACHE.get(id(question))
     if cached is not None and cached[0] is question:
         return cached[1], cached[2]
-    rows: list[tuple[int, str, frozenset[str], bool]] = []
+    rows: list[_Phrasing] = []
     for index, flag in enumerate(question.rubric.red_flags):
         for text in (flag.text, *flag.examples):
-            rows.append((index, text, frozenset(content_stems(text)), polarity.is_negative(tokenize(text))))
-    vectors = semantic.embed([text for _, text, _, _ in rows])
+            negative = polarity.is_negative(tokenize(text))
+            act = _note_act(text) if text is flag.text else ""
+            rows.append(_Phrasing(index, text, frozenset(content_stems(text)), negative, act))
+    vectors = semantic.embed([row.text for row in rows])
     if len(_CACHE) > 512:
         _CACHE.clear()
     _CACHE[id(question)] = (question, rows, vectors)
@@ -55,14 +82,30 @@ class _Clause:
     negative: bool
 
 
+@cache
+def _rejection_re() -> re.Pattern[str]:
+    phrases = (re.escape(line).replace(r"\ ", r"\s+") for line in data_lines("rejection-cues.txt"))
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+
+
+def _rejected(text: str, span: Span, sentence: Span) -> bool:
+    """True when the clause, or the rest of its sentence, rejects what it describes ("..., which rules it out")."""
+    return bool(_rejection_re().search(text, span.start, sentence.end))
+
+
 def _clauses(answers: Sequence[str], dropped: Sequence[Sequence[Span]]) -> list[_Clause]:
     """The clauses and the whole sentences of the answer turns: a red flag may take a sentence to say."""
     out: list[_Clause] = []
     seen: set[str] = set()
     for turn, text in enumerate(answers):
         skip = dropped[turn] if turn < len(dropped) else ()
-        for span in [*clauses(text), *sentences(text)]:
+        units = [(span, sentence) for sentence in sentences(text) for span in [*clauses(sentence.text), sentence]]
+        for span, sentence in units:
+            if span is not sentence:  # clauses() of the sentence's own text: place them in the answer
+                span = Span(sentence.start + span.start, sentence.start + span.end, span.text)
             if span.text in seen or any(span.start < d.end and d.start < span.end for d in skip):
+                continue
+            if _rejected(text, span, sentence):
                 continue
             seen.add(span.text)
             tokens = tokenize(span.text)
@@ -83,15 +126,15 @@ def detect(question: Question, answers: Sequence[str], dropped: Sequence[Sequenc
     cosine = semantic.embed([u.text for u in units]) @ vectors.T
     best: dict[int, tuple[float, str]] = {}
     for i, unit in enumerate(units):
-        for j, (index, _text, stems, flag_negative) in enumerate(rows):
-            if unit.negative != flag_negative:
+        for j, row in enumerate(rows):
+            if unit.negative != row.negative or (row.act and row.act not in unit.stems):
                 continue
-            words = len(stems & unit.stems) / len(stems) if len(stems) >= 3 else 0.0
+            words = len(row.stems & unit.stems) / len(row.stems) if len(row.stems) >= 3 else 0.0
             if cosine[i, j] < SIMILAR or words < WORDS:
                 continue
             strength = float(cosine[i, j]) + words
-            if strength > best.get(index, (0.0, ""))[0]:
-                best[index] = (strength, unit.text)
+            if strength > best.get(row.flag, (0.0, ""))[0]:
+                best[row.flag] = (strength, unit.text)
     hits = []
     for index, (_, quote) in sorted(best.items()):
         flag = question.rubric.red_flags[index]
