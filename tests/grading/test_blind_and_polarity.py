@@ -78,6 +78,23 @@ def test_a_red_flag_needs_its_act_and_is_not_shown_by_a_rejected_practice(bank) 
     assert red_flags.detect(snapshot, [copy + ", but that is too slow, so I version each key."]) == []
 
 
+def test_denying_a_word_of_the_question_or_of_the_criterion_name_sets_the_scene(bank) -> None:  # type: ignore[no-untyped-def]
+    """ "I didn't know the codebase" opens a story about learning it; it does not deny "Learning from the people
+    who know it" (it was named as that criterion's problem). Unsupported criteria carry no cap notes."""
+    question = bank.question("mid-learning-a-new-codebase")
+    answer = (
+        "When I joined the billing team I didn't know the codebase or really the language, so I had to ramp up "
+        "fast. I asked a lot of questions to the people on the team, and I paired with the engineer who wrote "
+        "the invoicing service for two afternoons."
+    )
+    grade = RubricGrader().grade(question, [answer])
+    people = next(c for c in grade.criteria if c.id == "using-people")
+    assert people.score > 0 and people.problems == [], people
+    for criterion in grade.criteria:
+        if criterion.score == 0:
+            assert criterion.evidence == [] and "stays" not in criterion.rationale, criterion
+
+
 def test_eval_blind_command_prints_figures_and_refuses_a_broken_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -131,6 +131,9 @@ class _CompiledCriterion:
     negative: frozenset[str] = frozenset()  # texts of the sets that are themselves denials ("do not retry 4xx")
     vectors: np.ndarray | None = None  # embedding of each set's text (rows in `sets` order); None: no meaning match
     denied_by_rubric: frozenset[str] = frozenset()  # words the rubric itself denies ("not by features shipped")
+    # words of the question or of the criterion's own name: denying one ("when I joined I didn't know the
+    # codebase" for "Learning from the people who know it") sets the scene, it does not deny the practice
+    topic_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,7 +239,9 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
         rubric_texts = [criterion.description, *criterion.signals, *criterion.anchors.values()]
         denied_by_rubric = frozenset(s for t in rubric_texts for s in polarity.mentioned_as_denied(tokenize(t)))
         compiled.append(
-            _CompiledCriterion(criterion, tuple(sets), frozenset(distinctive), negative, None, denied_by_rubric)
+            _CompiledCriterion(
+                criterion, tuple(sets), frozenset(distinctive), negative, None, denied_by_rubric, q_stems | named
+            )
         )
         topic.update(stems)
     for point in question.rubric.exemplar:
@@ -430,6 +435,7 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
                 and term in crit.distinctive
                 and term in answer.denied
                 and term not in crit.denied_by_rubric
+                and term not in crit.topic_words
             ):
                 problem_units.update(answer.denied[term])
             flagged_units.update(u for u in answer.vocab.get(term, ()) if answer.units[u].flagged)
@@ -679,6 +685,9 @@ def _finish(crit: _CompiledCriterion, m: _Measure, evidence: _Evidence, answer: 
     notes = list(m.notes)
     excluded = m.problem_units | m.flagged_units
     problems = [answer.units[u].span.text for u in sorted(excluded)]
+    if not quotes:
+        # no clause shows it: level 0, and no cap to explain (a cap's note would contradict "no sentence")
+        return _Match(m.coverage, 0.0, [], m.matched, m.missing, m.bare, problems[:2], notes)
     if m.flagged_units and level > RED_FLAG_CAP * scale_max:
         level = RED_FLAG_CAP * scale_max
         notes.append("A red flag in the answer touches this criterion, so it stays at level 1 at most.")
@@ -701,8 +710,6 @@ def _finish(crit: _CompiledCriterion, m: _Measure, evidence: _Evidence, answer: 
     if crit.criterion.own_part and level > 1 and not any(answer.units[u].first_person for u in backing):
         level = 1.0
         notes.append('Told only as "we": your own part is not clear, so it stays at level 1 at most.')
-    if not quotes:
-        level = 0.0
     return _Match(m.coverage, level, quotes, m.matched, m.missing, m.bare, problems[:2], notes)
 
 
