@@ -76,6 +76,9 @@ def test_a_red_flag_needs_its_act_and_is_not_shown_by_a_rejected_practice(bank) 
     assert red_flags.detect(snapshot, [copy + "."])
     assert red_flags.detect(snapshot, [copy + ", which rules it out at a million keys."]) == []
     assert red_flags.detect(snapshot, [copy + ", but that is too slow, so I version each key."]) == []
+    # part of an example, every word of it the example's, says that part of it
+    told_you_so = "It turned out badly, like I said it would, so in the end I was proven right."
+    assert red_flags.detect(bank.question("disagree-and-commit"), [told_you_so])
 
 
 def test_denying_a_word_of_the_question_or_of_the_criterion_name_sets_the_scene(bank) -> None:  # type: ignore[no-untyped-def]

@@ -2,15 +2,17 @@
 
 A red flag (bank/schema.py `RedFlag`) is written as the interviewer notes it plus a few ways a
 candidate might say it. A clause of the answer shows it when it states the same thing with the
-same polarity: its meaning is close to the flag or one of its examples (cosine at least `SIMILAR`)
-and it contains most of that phrasing's content words (`WORDS`), the note's leading verb among them
-(the act it names). A clause whose sentence rejects what it describes ("..., which rules it out";
-data/rejection-cues.txt) shows no red flag. Static embeddings score many
-correct statements on the same topic above 0.8 (measured on the bank's strong calibration answers),
-so both must hold: offline, a red flag is caught when it is said much as the rubric phrases it, and
-the LLM judge is the better reader of a paraphrase. A clause that denies what the example
-affirms ("I would never retry forever") never shows it. Both graders call `detect`, and
-grading/feedback.py caps the question for each hit.
+same polarity: its meaning is close to the flag or one of its examples (cosine at least `SIMILAR`),
+and most of that phrasing's content words are in the clause, or most of the clause's are in the
+phrasing (`WORDS`: "so in the end I was proven right" says part of "In the end I was proven right,
+and I made sure people knew it"). Matched against the interviewer's note, the clause must also say
+the note's leading verb, the act it names ("Joins cells that only touch diagonally"). A clause
+whose sentence rejects what it describes ("..., which rules it out"; data/rejection-cues.txt), or
+that denies what the example affirms ("I would never retry forever"), never shows it. Static
+embeddings score many correct statements on the same topic above 0.8 (measured on the bank's
+strong calibration answers), so meaning and words must both hold: offline, a red flag is caught
+when it is said much as the rubric phrases it, and the LLM judge is the better reader of a
+paraphrase. Both graders call `detect`, and grading/feedback.py caps the question for each hit.
 """
 
 from __future__ import annotations
@@ -130,6 +132,8 @@ def detect(question: Question, answers: Sequence[str], dropped: Sequence[Sequenc
             if unit.negative != row.negative or (row.act and row.act not in unit.stems):
                 continue
             words = len(row.stems & unit.stems) / len(row.stems) if len(row.stems) >= 3 else 0.0
+            if len(unit.stems) >= MIN_WORDS:  # or the clause says part of it, every word of it in the phrasing
+                words = max(words, len(row.stems & unit.stems) / len(unit.stems))
             if cosine[i, j] < SIMILAR or words < WORDS:
                 continue
             strength = float(cosine[i, j]) + words
