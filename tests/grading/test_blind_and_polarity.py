@@ -81,18 +81,17 @@ def test_a_red_flag_needs_its_act_and_is_not_shown_by_a_rejected_practice(bank) 
     assert red_flags.detect(bank.question("disagree-and-commit"), [told_you_so])
 
 
-def test_denying_a_word_of_the_question_or_of_the_criterion_name_sets_the_scene(bank) -> None:  # type: ignore[no-untyped-def]
-    """ "I didn't know the codebase" opens a story about learning it; it does not deny "Learning from the people
-    who know it" (it was named as that criterion's problem). Unsupported criteria carry no cap notes."""
-    question = bank.question("mid-learning-a-new-codebase")
+def test_a_criterion_no_clause_shows_carries_no_cap_notes(bank) -> None:  # type: ignore[no-untyped-def]
+    """A criterion at 0 has no quotes and no note about a cap: "Shown in a single sentence" and "Told only as
+    'we'" beside "No sentence of the answer supports this criterion" contradicted it."""
+    question = bank.question("mid-why-this-company-and-role")
     answer = (
-        "When I joined the billing team I didn't know the codebase or really the language, so I had to ramp up "
-        "fast. I asked a lot of questions to the people on the team, and I paired with the engineer who wrote "
-        "the invoicing service for two afternoons."
+        "First, the problem. I rebuilt our payment webhook handling to be idempotent, which took duplicate charges "
+        "from a few dozen a month to zero. What I'd bring is production experience with idempotency, outbox "
+        "patterns and Postgres performance, and I'd rather learn multi-currency on a team that has already solved it."
     )
     grade = RubricGrader().grade(question, [answer])
-    people = next(c for c in grade.criteria if c.id == "using-people")
-    assert people.score > 0 and people.problems == [], people
+    assert any(c.score == 0 for c in grade.criteria)
     for criterion in grade.criteria:
         if criterion.score == 0:
             assert criterion.evidence == [] and "stays" not in criterion.rationale, criterion

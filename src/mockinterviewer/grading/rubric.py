@@ -131,9 +131,6 @@ class _CompiledCriterion:
     negative: frozenset[str] = frozenset()  # texts of the sets that are themselves denials ("do not retry 4xx")
     vectors: np.ndarray | None = None  # embedding of each set's text (rows in `sets` order); None: no meaning match
     denied_by_rubric: frozenset[str] = frozenset()  # words the rubric itself denies ("not by features shipped")
-    # words of the question or of the criterion's own name: denying one ("when I joined I didn't know the
-    # codebase" for "Learning from the people who know it") sets the scene, it does not deny the practice
-    topic_words: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,9 +236,7 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
         rubric_texts = [criterion.description, *criterion.signals, *criterion.anchors.values()]
         denied_by_rubric = frozenset(s for t in rubric_texts for s in polarity.mentioned_as_denied(tokenize(t)))
         compiled.append(
-            _CompiledCriterion(
-                criterion, tuple(sets), frozenset(distinctive), negative, None, denied_by_rubric, q_stems | named
-            )
+            _CompiledCriterion(criterion, tuple(sets), frozenset(distinctive), negative, None, denied_by_rubric)
         )
         topic.update(stems)
     for point in question.rubric.exemplar:
@@ -435,7 +430,6 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
                 and term in crit.distinctive
                 and term in answer.denied
                 and term not in crit.denied_by_rubric
-                and term not in crit.topic_words
             ):
                 problem_units.update(answer.denied[term])
             flagged_units.update(u for u in answer.vocab.get(term, ()) if answer.units[u].flagged)
