@@ -97,6 +97,17 @@ def test_a_criterion_no_clause_shows_carries_no_cap_notes(bank) -> None:  # type
             assert criterion.evidence == [] and "stays" not in criterion.rationale, criterion
 
 
+def test_a_sentence_that_waves_a_concern_away_is_never_evidence(bank) -> None:  # type: ignore[no-untyped-def]
+    """ "..., so we don't need to worry about ..." is a hand-wave: named as a problem, never quoted."""
+    question = bank.question("resharding-a-growing-database")
+    wave = "Logical replication keeps the new shards consistent, so we don't need to worry about lost writes."
+    grade = RubricGrader().grade(question, [wave])
+    assert all(wave not in quote for c in grade.criteria for quote in c.evidence), grade.criteria
+    assert any(any("worry" in p for p in c.problems) for c in grade.criteria), grade.criteria
+    plain = RubricGrader().grade(question, ["Logical replication keeps the new shards consistent while we copy."])
+    assert any(c.evidence for c in plain.criteria)
+
+
 def test_eval_blind_command_prints_figures_and_refuses_a_broken_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

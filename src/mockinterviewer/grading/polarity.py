@@ -5,17 +5,20 @@ clause or `SCOPE` words, whichever comes first; phrases like "not only" are not 
 (negation-exceptions.txt). Denying a harm ("no duplicate charges", "without downtime") affirms good
 practice, so words that name a harm (problem-words.txt) are reported apart: the matcher treats a
 clause that denies a rubric's practice as a contradiction, and one that denies a harm as support.
+A sentence that waves a concern away ("so we don't have to worry about losing writes", "it should be
+fine"; dismissal-cues.txt) is `dismissive`: the grader never takes it as evidence.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import cache
 
 from mockinterviewer.grading.data import data_lines
 from mockinterviewer.grading.text import Token, stem
 
-__all__ = ["SCOPE", "denied_stems", "harm_stems", "is_negative", "mentioned_as_denied"]
+__all__ = ["SCOPE", "denied_stems", "dismissive", "harm_stems", "is_negative", "mentioned_as_denied"]
 
 SCOPE = 7  # words after a cue in which to look for what it denies
 # content words a cue denies: the head and the word after it ("without any locks", "never use exponential backoff")
@@ -100,3 +103,14 @@ def mentioned_as_denied(tokens: Sequence[Token]) -> frozenset[str]:
 def is_negative(tokens: Sequence[Token]) -> bool:
     """True when the clause denies a practice (not merely a harm)."""
     return bool(denied_stems(tokens))
+
+
+@cache
+def _dismissal_re() -> re.Pattern[str]:
+    phrases = (re.escape(line).replace(r"\ ", r"\s+") for line in data_lines("dismissal-cues.txt"))
+    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
+
+
+def dismissive(text: str) -> bool:
+    """True when the text waves a concern away instead of dealing with it ("no need to worry about ...")."""
+    return bool(_dismissal_re().search(text.replace("’", "'")))

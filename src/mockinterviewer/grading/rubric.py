@@ -154,6 +154,7 @@ class _Unit:
     quote: str = ""  # what is quoted for it: the clause, or its whole sentence when the clause is a fragment
     details: int = 0  # concrete details in the quote: numbers, names, uncommon words (grading/specificity.py)
     sentence: tuple[int, int] = (0, 0)  # (turn, start of its sentence): clauses of one sentence argue together
+    dismissive: bool = False  # its sentence waves a concern away ("so we don't have to worry about ..."): no evidence
 
 
 @dataclass(slots=True)
@@ -295,11 +296,13 @@ def _answer_units(
             quote = _quote_of(span, whole)
             shows_flag = any(span.text in hit for hit in flagged)
             details = specificity.details(quote.text) if polar else 0
-            sentence = next((w.start for w in whole if w.start <= span.start and span.end <= w.end), span.start)
+            own = next((w for w in whole if w.start <= span.start and span.end <= w.end), span)
+            sentence = own.start
             out.units.append(
                 _Unit(
                     turn, span, stems, bare, first_person, shows_flag, bool(denied), quote.text, details,
                     sentence=(turn, sentence),
+                    dismissive=polar and polarity.dismissive(own.text),
                 )
             )
             for s in denied:
@@ -433,6 +436,8 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
             ):
                 problem_units.update(answer.denied[term])
             flagged_units.update(u for u in answer.vocab.get(term, ()) if answer.units[u].flagged)
+            if term in crit.distinctive:
+                problem_units.update(u for u in answer.vocab.get(term, ()) if answer.units[u].dismissive)
     # a clause that gives the reason for a denial, or draws it as a consequence, argues for it too ("I
     # think dictionaries are already thread safe, so it should be fine without any locks"); a
     # contrast ("HTTP/2 fixes it at the application level, but not TCP's") does not
