@@ -127,8 +127,14 @@ def test_a_problem_is_named_in_a_gap_and_never_praised(question: Question) -> No
     assert not any(LOCKS in s for s in grade.strengths)  # not even as another criterion's praise
     assert any("Correct expiry design" in s and DESIGN in s for s in grade.strengths)
     [gap] = [g for g in grade.gaps if g.startswith("Thread safety")]
-    assert f'you said "{LOCKS}"; that leaves thread safety unmet' in gap
+    assert f'You said "{LOCKS}"; that leaves thread safety unmet' in gap
     assert "Protects the map and the cleanup structure" in gap
+    two = _grade(question, [*findings[:1], CriterionFinding("concurrency", 3.0, problems=(LOCKS, HEAP)), *findings[2:]])
+    [gap] = [g for g in two.gaps if g.startswith("Thread safety")]
+    assert gap.count("You said") == 1 and gap.count("It asks for this") == 1, gap  # both named in one sentence
+    assert f'"{LOCKS}" and "{HEAP}"' in gap
+    concurrency_two = next(c for c in two.criteria if c.id == "concurrency")
+    assert f'"{LOCKS}" and "{HEAP}" argue against it' in concurrency_two.rationale
     assert "Only listed as keywords." in by_id["testing"].rationale  # notes reach the rationale
     assert grade.next_step.startswith("Practise thread safety")  # the wrong claim comes first
 

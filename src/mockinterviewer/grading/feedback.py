@@ -156,7 +156,10 @@ def _criterion_grade(question: Question, criterion: Criterion, finding: Criterio
     parts = [_head(score, level, scale_max, anchor)]
     if level == 0 and not problems:
         parts.append(NO_EVIDENCE)
-    parts += [f'"{_short(p)}" argues against it, so it is not evidence for it.' for p in problems]
+    if problems:
+        argue = "argues" if len(problems) == 1 else "argue"
+        parts.append(f"{_quoted_list(problems)} {argue} against it, so {'it is' if len(problems) == 1 else 'they are'} "
+                     "not evidence for it.")
     if finding.coverage is not None and level > 0:
         detail = f"Covers about {round(100 * finding.coverage)}% of what the rubric looks for"
         if finding.shown and not _derived(question):
@@ -222,8 +225,15 @@ def _caps(
     return out
 
 
-def _problem_gap(question: Question, criterion: Criterion, problem: str) -> str:
-    said = f'you said "{_short(problem)}"; that leaves '
+def _quoted_list(texts: Sequence[str]) -> str:
+    """'"A"', '"A" and "B"', '"A", "B" and "C"'."""
+    quoted = [f'"{_short(t)}"' for t in texts]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def _problem_gap(question: Question, criterion: Criterion, problems: Sequence[str]) -> str:
+    """One sentence for all the clauses that argue against a criterion, and what it asks for instead."""
+    said = f"You said {_quoted_list(problems)}; that leaves "
     if _derived(question):
         return said + "this point unstated."
     return said + f"{criterion.name.lower()} unmet. It asks for this: {criterion.description.strip()}"
@@ -260,7 +270,7 @@ def _strengths_gaps(
         if level >= scale_max and not grade.problems:
             continue
         target = min(scale_max, max(level + 1, strong))
-        parts = [_problem_gap(question, criterion, p) for p in grade.problems]
+        parts = [_problem_gap(question, criterion, grade.problems)] if grade.problems else []
         if level < scale_max:
             needs = criterion.anchors.get(target, "")
             if derived:
