@@ -120,6 +120,23 @@ def test_the_question_own_words_do_not_show_a_signal_alone(bank) -> None:  # typ
     assert testing.level <= 2, testing
 
 
+def test_what_someone_else_did_not_do_sets_the_scene(bank) -> None:  # type: ignore[no-untyped-def]
+    """ "she didn't feel comfortable asking openly" tells the teammate's state: it was named as the candidate
+    arguing against "Respect and discretion". A rubric's "they" is the candidate and still denies."""
+    from mockinterviewer.grading import polarity
+    from mockinterviewer.grading.text import tokenize
+
+    scene = tokenize("She was asking in private messages, which told me she didn't feel comfortable asking openly.")
+    assert polarity.denied_stems(scene, spoken=True) == frozenset()
+    assert polarity.denied_stems(tokenize("I didn't feel comfortable asking openly."), spoken=True)
+    assert polarity.is_negative(tokenize("Honest about what they did not know."))
+    grade = RubricGrader().grade(bank.question("mid-helping-a-struggling-teammate"), [
+        "A new engineer kept saying 'still looking into it' at standup, and she was asking in private messages, "
+        "which told me she didn't feel comfortable asking openly. I asked her for a coffee, just the two of us."
+    ])
+    assert all(c.problems == [] for c in grade.criteria), grade.criteria
+
+
 def test_eval_blind_command_prints_figures_and_refuses_a_broken_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

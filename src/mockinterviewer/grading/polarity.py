@@ -66,17 +66,29 @@ def _causes_harm(scope: Sequence[str]) -> bool:
     return False
 
 
-def denied_stems(tokens: Sequence[Token]) -> frozenset[str]:
+# Third persons in a candidate's words (`spoken`): "she didn't feel comfortable asking openly" tells what
+# someone else did or felt, the scene of a story, not a practice the speaker denies. (A rubric's "they"
+# is the candidate: "honest about what they did not know" is a denial it asks for.)
+_OTHERS = frozenset({"he", "she", "they", "he'd", "she'd", "they'd", "he's", "she's", "they're", "they've"})
+SUBJECT_GAP = 2  # a cue within this many words after a third-person pronoun is theirs ("she was not")
+
+
+def _someone_else(tokens: Sequence[Token], i: int) -> bool:
+    return any(t.lower in _OTHERS for t in tokens[max(0, i - SUBJECT_GAP) : i])
+
+
+def denied_stems(tokens: Sequence[Token], *, spoken: bool = False) -> frozenset[str]:
     """Stems of the content words that a negation cue denies, unless what it denies is a harm.
 
     A cue denies its head (its first content word that is not a light verb) and the word after it:
     "fine without any locks" denies "locks". When the head is a harm, or the clause goes on to a
     causal verb and a harm, the cue denies the harm and nothing good is denied: "never get
-    duplicate charges", "so clients don't retry in lockstep and cause a thundering herd".
+    duplicate charges", "so clients don't retry in lockstep and cause a thundering herd". With
+    `spoken` (a candidate's words), a cue that follows he, she or they denies nothing the speaker does.
     """
     out: set[str] = set()
     for i in range(len(tokens)):
-        if not _is_cue(tokens, i):
+        if not _is_cue(tokens, i) or (spoken and _someone_else(tokens, i)):
             continue
         scope = [t.stem for t in tokens[i + 1 : i + 1 + SCOPE] if not t.stop or t.stem in _light()]
         denied = [s for s in scope if s not in _light()][:HEAD_WORDS]

@@ -294,7 +294,7 @@ def _answer_units(
             bare = bare or (polar and _is_term_list(span.text, tokens))
             index = len(out.units)
             first_person = says_i(span.text) and not says_hypothetically(span.text)
-            denied = polarity.denied_stems(tokens) if polar else frozenset()
+            denied = polarity.denied_stems(tokens, spoken=True) if polar else frozenset()
             quote = _quote_of(span, whole)
             shows_flag = any(span.text in hit for hit in flagged)
             details = specificity.details(quote.text) if polar else 0
