@@ -137,6 +137,19 @@ def test_what_someone_else_did_not_do_sets_the_scene(bank) -> None:  # type: ign
     assert all(c.problems == [] for c in grade.criteria), grade.criteria
 
 
+def test_strong_answers_are_not_accused_of_arguing_against_a_criterion(bank) -> None:  # type: ignore[no-untyped-def]
+    """A denial is named as a criterion's problem only where the criterion stays at level 1 or below: read
+    without meaning, "without freezing the table" looks like one, and strong calibration answers were told
+    "you said X; that leaves Y unmet" 115 times (2 after). Weak ones keep theirs (18 both times)."""
+    calibration = Path(__file__).resolve().parents[1] / "data" / "calibration"
+    entries = [e for path in sorted(calibration.glob("*.yaml")) for e in yaml.safe_load(path.read_text())]
+    grader = RubricGrader()
+    named = {kind: sum(len(c.problems) for e in entries for c in grader.grade(bank.question(e["question_id"]),
+                                                                             [e[kind]]).criteria)
+             for kind in ("strong", "weak")}
+    assert named["strong"] <= 3 and named["weak"] >= 10, named
+
+
 def test_eval_blind_command_prints_figures_and_refuses_a_broken_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from functools import cache
 
 from mockinterviewer.grading.data import data_lines
-from mockinterviewer.grading.text import Token, stem
+from mockinterviewer.grading.text import Token, is_past_participle, stem
 
 __all__ = ["SCOPE", "denied_stems", "dismissive", "harm_stems", "is_negative", "mentioned_as_denied"]
 
@@ -77,6 +77,15 @@ def _someone_else(tokens: Sequence[Token], i: int) -> bool:
     return any(t.lower in _OTHERS for t in tokens[max(0, i - SUBJECT_GAP) : i])
 
 
+def _before_then(tokens: Sequence[Token], i: int) -> bool:
+    """A past perfect ("I'd never worked on that part", "we hadn't planned for it", "I had no say"): what
+    the speaker had not done before the story, its scene, measured to be said by strong answers."""
+    if tokens[i].lower in ("hadn't", "hadn’t") or any(t.lower == "had" for t in tokens[max(0, i - SUBJECT_GAP) : i]):
+        return True
+    after = tokens[i + 1].lower if i + 1 < len(tokens) else ""
+    return i > 0 and tokens[i - 1].lower.endswith(("'d", "’d")) and is_past_participle(after)
+
+
 def denied_stems(tokens: Sequence[Token], *, spoken: bool = False) -> frozenset[str]:
     """Stems of the content words that a negation cue denies, unless what it denies is a harm.
 
@@ -84,11 +93,12 @@ def denied_stems(tokens: Sequence[Token], *, spoken: bool = False) -> frozenset[
     "fine without any locks" denies "locks". When the head is a harm, or the clause goes on to a
     causal verb and a harm, the cue denies the harm and nothing good is denied: "never get
     duplicate charges", "so clients don't retry in lockstep and cause a thundering herd". With
-    `spoken` (a candidate's words), a cue that follows he, she or they denies nothing the speaker does.
+    `spoken` (a candidate's words), a cue that follows he, she or they, or is part of a past perfect
+    ("I'd never worked on it"), denies nothing the speaker does.
     """
     out: set[str] = set()
     for i in range(len(tokens)):
-        if not _is_cue(tokens, i) or (spoken and _someone_else(tokens, i)):
+        if not _is_cue(tokens, i) or (spoken and (_someone_else(tokens, i) or _before_then(tokens, i))):
             continue
         scope = [t.stem for t in tokens[i + 1 : i + 1 + SCOPE] if not t.stop or t.stem in _light()]
         denied = [s for s in scope if s not in _light()][:HEAD_WORDS]

@@ -24,6 +24,7 @@ __all__ = [
     "clauses",
     "content_stems",
     "fuzzy_match",
+    "is_past_participle",
     "says_i",
     "sentences",
     "stem",
@@ -304,8 +305,9 @@ def says_hypothetically(text: str) -> bool:
     text = text.replace("\u2019", "'")
     if _HYPOTHETICAL_RE.search(text):
         return True
-    return any(not _is_past_participle(m.group(1).lower()) for m in _I_D_RE.finditer(text))
+    return any(not is_past_participle(m.group(1).lower()) for m in _I_D_RE.finditer(text))
 
 
-def _is_past_participle(word: str) -> bool:
+def is_past_participle(word: str) -> bool:
+    """True for "worked", "gotten", "known" (data/past-participles.txt and regular -ed forms)."""
     return word in _PAST_PARTICIPLES or (word.endswith("ed") and not word.endswith("eed") and len(word) > 4)
