@@ -130,6 +130,10 @@ def test_what_someone_else_did_not_do_sets_the_scene(bank) -> None:  # type: ign
     assert polarity.denied_stems(scene, spoken=True) == frozenset()
     assert polarity.denied_stems(tokenize("I didn't feel comfortable asking openly."), spoken=True)
     assert polarity.is_negative(tokenize("Honest about what they did not know."))
+    # a past perfect tells what the speaker had not done before the story; "I'd never use" still denies
+    assert polarity.denied_stems(tokenize("I'd never worked on that part of the system."), spoken=True) == frozenset()
+    assert polarity.denied_stems(tokenize("We hadn't planned for partial refunds."), spoken=True) == frozenset()
+    assert polarity.denied_stems(tokenize("I'd never use exponential backoff."), spoken=True)
     grade = RubricGrader().grade(bank.question("mid-helping-a-struggling-teammate"), [
         "A new engineer kept saying 'still looking into it' at standup, and she was asking in private messages, "
         "which told me she didn't feel comfortable asking openly. I asked her for a coffee, just the two of us."
