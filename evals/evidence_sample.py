@@ -13,7 +13,8 @@ Earlier rounds stay beside it (evidence_*_round1.yaml: 37 of 80 before the claus
 rule; *_round2.yaml: 39 of 80 after it, before quotes had to state enough of their criterion and
 fragments were quoted with their sentence; *_round3.yaml: 43 of 80 before the four-word and
 first-person rules and the plain-word signals; *_round4.yaml: 42 of 80 before the quote confidence
-model and the concrete-detail rule; *_round5.yaml: 46 of 80 after them); `draw` leaves out the quotes a
+model and the concrete-detail rule; *_round5.yaml: 46 of 80 after them; *_round6.yaml: 42 of 80, after
+the determinism fix and the name-word rule); `draw` leaves out the quotes a
 reader already judged, so each round samples the quotes no earlier round covered. `estimate` grades the
 blind answers again and combines: every quote a reader judged in any round counts with its verdict,
 and the rest at the precision of the newest round.

@@ -154,6 +154,20 @@ def test_strong_answers_are_not_accused_of_arguing_against_a_criterion(bank) -> 
     assert named["strong"] <= 3 and named["weak"] >= 10, named
 
 
+def test_one_sentence_with_several_concrete_details_reaches_level_3(bank) -> None:  # type: ignore[no-untyped-def]
+    """Level 3 needs more than one clause, or one with three concrete details: a full account told in one
+    sentence stopped at level 2 ("Shown in a single sentence"); the same idea said generally still does."""
+    question = bank.question("retry-backoff-strategy")
+    detailed = (
+        "Between tries I'd wait with exponential backoff from 200 milliseconds, doubling up to a 5 second ceiling, "
+        "with full jitter, a random sleep between zero and the current backoff."
+    )
+    general = "I'd use exponential backoff with jitter between tries, so clients spread out."
+    level = {text: next(c.level for c in RubricGrader().grade(question, [text]).criteria if c.id == "backoff-jitter")
+             for text in (detailed, general)}
+    assert level[detailed] >= 3 > level[general], level
+
+
 def test_eval_blind_command_prints_figures_and_refuses_a_broken_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

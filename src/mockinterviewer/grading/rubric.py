@@ -99,7 +99,8 @@ SEM_HIGH = 0.85
 SEM_MAX = 0.8
 SEM_ANCHOR = 0.5  # a meaning match this strong lets a criterion score without its distinctive words
 SEM_MIN_WORDS = 3
-ONE_CLAUSE_CAP = 0.6  # a bank criterion shown in one clause stays below level 3 (2.4 of 4)
+ONE_CLAUSE_CAP = 0.6  # a bank criterion shown in one clause stays below level 3 (2.4 of 4) ...
+RICH_CLAUSE_DETAILS = 3  # ... unless it has this many concrete details (2 lifted 3 more weak tuning answers)
 BARE_LIST_ITEMS = 4  # a clause of this many comma-separated items ...
 BARE_LIST_WORDS = 4  # ... of at most this many words each on average, and no pronoun, is a list of terms
 BARE_FACTOR = 0.3  # a term found only in a list of terms counts this much of one used in a sentence
@@ -699,8 +700,11 @@ def _finish(crit: _CompiledCriterion, m: _Measure, evidence: _Evidence, answer: 
     if evidence.odds < quote_confidence.threshold() and level > UNSURE_CAP * scale_max:
         level = UNSURE_CAP * scale_max
         notes.append("Nothing you said shows this clearly, so it stays below level 3.")
-    if crit.vectors is not None and len(backing) < 2 and level > ONE_CLAUSE_CAP * scale_max:
+    detailed = sum(answer.units[u].details for u in backing) >= RICH_CLAUSE_DETAILS
+    if crit.vectors is not None and len(backing) < 2 and not detailed and level > ONE_CLAUSE_CAP * scale_max:
         # level 3 is the mechanism with its trade-off and a recommendation: more than one clause says
+        # it, or one with several concrete details ("cut storage costs by about 35 percent, she was
+        # promoted to senior nine months later")
         level = ONE_CLAUSE_CAP * scale_max
         notes.append("Shown in a single sentence: level 3 needs the mechanism, its trade-off and a choice.")
     specific = any(answer.units[u].details for u in backing)
