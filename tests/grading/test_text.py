@@ -79,6 +79,14 @@ def test_spellings_and_number_words_fold_to_one_stem(a: str, b: str) -> None:
     assert stem(a) == stem(b)
 
 
+def test_compound_number_words_fold_to_one_number_with_their_span() -> None:
+    text = "raise it to five hundred per instance, twenty five percent, two thousand users, one of the three"
+    assert content_stems(text)[:3] == ["rais", "500", "instanc"]
+    assert {"25", "2000", "1", "3"} <= set(content_stems(text))
+    [five_hundred] = [t for t in tokenize(text) if t.stem == "500"]
+    assert text[five_hundred.start : five_hundred.end] == "five hundred"  # a quote stays an exact substring
+
+
 def test_stopwords_are_not_content() -> None:
     assert content_stems("it is what it is and so on") == []
 

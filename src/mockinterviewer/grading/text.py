@@ -144,6 +144,31 @@ def stem(word: str) -> str:
     return _STEMMER.stemWord(lower)
 
 
+_MULTIPLIERS = {"hundred": 100, "thousand": 1000}
+
+
+def _compound_numbers(text: str, tokens: list[Token]) -> list[Token]:
+    """"five hundred" -> one token 500, "twenty five" -> 25, so both meet the digits ("500 per instance")."""
+    out: list[Token] = []
+    for token in tokens:
+        value = _NUMBER_WORDS.get(token.lower, "")
+        prev = out[-1] if out else None
+        prev_value = int(prev.stem) if prev is not None and prev.stem.isdigit() and prev.lower != prev.stem else None
+        adjacent = prev is not None and text[prev.end : token.start].strip(" -") == ""
+        merged = None
+        if adjacent and prev_value is not None and value.isdigit():
+            if token.lower in _MULTIPLIERS and prev_value < 1000:
+                merged = prev_value * _MULTIPLIERS[token.lower]
+            elif 20 <= prev_value < 100 and prev_value % 10 == 0 and 0 < int(value) < 10:
+                merged = prev_value + int(value)
+        if merged is not None and prev is not None:
+            raw = text[prev.start : token.end]
+            out[-1] = Token(prev.start, token.end, raw, raw.lower(), str(merged), False)
+        else:
+            out.append(token)
+    return out
+
+
 def tokenize(text: str) -> list[Token]:
     """Every word of `text` with its exact span."""
     tokens: list[Token] = []
@@ -166,7 +191,7 @@ def tokenize(text: str) -> list[Token]:
                 )
             )
         previous = match
-    return tokens
+    return _compound_numbers(text, tokens)
 
 
 def content_stems(text: str) -> list[str]:
