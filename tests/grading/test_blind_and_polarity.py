@@ -168,6 +168,17 @@ def test_one_sentence_with_several_concrete_details_reaches_level_3(bank) -> Non
     assert level[detailed] >= 3 > level[general], level
 
 
+def test_a_sentence_with_a_red_flag_is_no_evidence_in_any_of_its_clauses(bank) -> None:  # type: ignore[no-untyped-def]
+    """The red flag is caught in one clause; the blame around it in the same sentence was quoted as evidence."""
+    answer = (
+        "I approved a change that retried a partner call and it sent duplicate requests. Honestly, the author should "
+        "have tested the retries properly, it's his code, and the reviewer can't be expected to catch everything."
+    )
+    grade = RubricGrader().grade(bank.question("mid-mistake-in-code-review"), [answer])
+    assert grade.caps, grade  # the red flag
+    assert not any("author should have tested" in q for c in grade.criteria for q in c.evidence), grade.criteria
+
+
 def test_eval_blind_command_prints_figures_and_refuses_a_broken_file(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -275,7 +275,7 @@ def _answer_units(
     negations included, so its polarity is unknown and `polar` is off; its questions ask to recall
     facts, where a list of the right items is an answer, so lists of terms are discounted only
     with `polar` too.) `flagged`: the texts (clauses or
-    sentences) that show a red flag; every clause within one is flagged.
+    sentences) that show a red flag; every clause of a sentence with one is flagged.
     """
     out = _Answer(polar=polar)
     for turn, text in enumerate(answers):
@@ -297,9 +297,11 @@ def _answer_units(
             first_person = says_i(span.text) and not says_hypothetically(span.text)
             denied = polarity.denied_stems(tokens, spoken=True) if polar else frozenset()
             quote = _quote_of(span, whole)
-            shows_flag = any(span.text in hit for hit in flagged)
-            details = specificity.details(quote.text) if polar else 0
             own = next((w for w in whole if w.start <= span.start and span.end <= w.end), span)
+            # a sentence with a red-flag clause argues for it as a whole ("To be fair, the author should
+            # have tested it, it's their code, and the reviewer can't be expected to catch everything")
+            shows_flag = any(span.text in hit or hit in own.text for hit in flagged)
+            details = specificity.details(quote.text) if polar else 0
             sentence = own.start
             out.units.append(
                 _Unit(
