@@ -106,6 +106,11 @@ def test_a_sentence_that_waves_a_concern_away_is_never_evidence(bank) -> None:  
     assert any(any("worry" in p for p in c.problems) for c in grade.criteria), grade.criteria
     plain = RubricGrader().grade(question, ["Logical replication keeps the new shards consistent while we copy."])
     assert any(c.evidence for c in plain.criteria)
+    # putting it on someone else is no evidence either
+    from mockinterviewer.grading import polarity
+
+    assert polarity.dismissive("I wrote the postmortem, but I think they should have tested more.")
+    assert not polarity.dismissive("I told her straight out that the broken setup wasn't her fault.")
 
 
 def test_the_question_own_words_do_not_show_a_signal_alone(bank) -> None:  # type: ignore[no-untyped-def]
