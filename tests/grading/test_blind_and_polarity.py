@@ -22,17 +22,17 @@ def blind(bank) -> BlindResult:  # type: ignore[no-untyped-def]
 
 
 def test_blind_answers_rank_strong_above_mediocre_above_weak(blind: BlindResult) -> None:
-    # measured 38 of 43 (88 %) when this test was written; the aim is 90 %
-    assert blind.ordered_share >= 0.8, blind.ordered
+    # measured 39 of 43 (91 %; 38 the session before); the aim is 90 %
+    assert blind.ordered_share >= 0.85, blind.ordered
 
 
 def test_blind_weak_answers_stay_low_and_plain_answers_keep_up(blind: BlindResult) -> None:
-    assert blind.means["weak"] <= 1.3  # measured 1.01
+    assert blind.means["weak"] <= 1.2  # measured 0.90
     assert max(q.scores["weak"] for q in blind.per_question) < 2.5  # no weak answer reaches the hire bar
-    assert blind.means["plain"] >= blind.means["mediocre"] + 0.2  # measured 2.33 against 1.79
-    assert blind.plain_gap <= 0.7  # measured 0.46; the aim is 0.4
+    assert blind.means["plain"] >= blind.means["mediocre"] + 0.35  # measured 2.14 against 1.63
+    assert blind.plain_gap <= 0.6  # measured 0.43 (0.46 two sessions ago); the aim is 0.4
     # measured 4 once level 3 needs a concrete detail and a likely quote (9 before); aim 0
-    assert blind.weak_with_high_level <= 8
+    assert blind.weak_with_high_level <= 6
 
 
 def test_denied_practice_is_never_evidence_and_is_named(bank) -> None:  # type: ignore[no-untyped-def]
