@@ -47,6 +47,9 @@ def test_denied_practice_is_never_evidence_and_is_named(bank) -> None:  # type: 
     assert any("without any locks" in p for p in concurrency.problems)
     assert any("without any locks" in gap for gap in grade.gaps)
     assert not any("without any locks" in s for s in grade.strengths)
+    # "an expiry time ... check it on get" is lazy expiry (level 2), not "only with a full scan" (level 1)
+    design = next(c for c in grade.criteria if c.id == "approach")
+    assert design.level == 2 and "check it on get" in design.evidence[0], design
 
 
 def test_a_red_flag_said_plainly_caps_the_question(bank) -> None:  # type: ignore[no-untyped-def]
