@@ -69,12 +69,16 @@ def _causes_harm(scope: Sequence[str]) -> bool:
 # Third persons in a candidate's words (`spoken`): "she didn't feel comfortable asking openly" tells what
 # someone else did or felt, the scene of a story, not a practice the speaker denies. (A rubric's "they"
 # is the candidate: "honest about what they did not know" is a denial it asks for.)
-_OTHERS = frozenset({"he", "she", "they", "he'd", "she'd", "they'd", "he's", "she's", "they're", "they've"})
 SUBJECT_GAP = 2  # a cue within this many words after a third-person pronoun is theirs ("she was not")
 
 
+@cache
+def _others() -> frozenset[str]:
+    return frozenset(data_lines("third-person-subjects.txt"))
+
+
 def _someone_else(tokens: Sequence[Token], i: int) -> bool:
-    return any(t.lower in _OTHERS for t in tokens[max(0, i - SUBJECT_GAP) : i])
+    return any(t.lower in _others() for t in tokens[max(0, i - SUBJECT_GAP) : i])
 
 
 def _before_then(tokens: Sequence[Token], i: int) -> bool:
