@@ -153,7 +153,7 @@ def run_code(interviews: Interviews, session_id: str, code: str, lang: str, acti
         raise InputError("Choose Run or Submit.")
     running = interviews.resume(session_id)
     try:
-        question = waiting_coding_question(interviews.bank, running.session)
+        question = waiting_coding_question(interviews.bank.for_plan(running.session.plan), running.session)
         if question is None:
             raise InputError("No coding question is waiting for code now.", hint="Answer in the box below.")
         if lang not in offered(question):

@@ -73,7 +73,7 @@ def load_export(web: Web, viewer: Account, session_id: str) -> SessionExport:
     store = web.interviews.store
     session = store.load_session(session_id)
     try:
-        loop = web.interviews.bank.loop(session.loop_id)
+        loop = web.interviews.bank.for_plan(session.plan).loop(session.loop_id)
     except NotFoundError as exc:
         raise BankError(f"The loop '{strip_controls(session.loop_id)}' of this session is not in the question bank, "
                         "and the report needs it.", hint="Point MOCKINTERVIEWER_BANK_DIR at the bank the session "

@@ -38,6 +38,7 @@ from mockinterviewer.store.accounts import Account, Role
 from mockinterviewer.transcript import SessionStatus, Speaker
 from mockinterviewer.web.channel import BrowserChannel
 from mockinterviewer.web.code_pages import add_code_routes, editor_for
+from mockinterviewer.web.pasted import MAX_PASTED, pasted_job, pasted_resume
 from mockinterviewer.web.security import csrf_ok
 from mockinterviewer.web.streaming import stream_reply
 from mockinterviewer.web.voice_pages import add_voice_routes
@@ -53,6 +54,11 @@ MAX_SECONDS = 3600.0  # longest a page may count as time spent on one reply
 WAITING = (Step.LISTEN_ANSWER, Step.LISTEN_CANDIDATE_QUESTION)
 
 Page = Callable[[Request, Account | None], Response]
+FLASH_MAX = 700  # characters of the fit notes carried to the interview page (they ride in the session cookie)
+
+
+def _shortened(text: str) -> str:
+    return text if len(text) <= FLASH_MAX else text[: FLASH_MAX - 1].rstrip() + "…"
 
 
 def spent(state: InterviewState, seconds: float) -> InterviewState:
@@ -129,15 +135,21 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         keep_notes(request, session_id, channel)
         return status, session_id
 
+    def new_form(request: Request, viewer: Account, kept: dict[str, str] | None = None,
+                 status_code: int = 200) -> Response:
+        """The new-interview form; `kept`: what was posted, shown again when it was refused."""
+        loops = sorted(interviews.bank.loops.values(), key=lambda loop: loop.id)
+        return web.page(request, "interview_new.html", {
+            "viewer": viewer, "loops": loops, "default": interviews.settings.default_loop, "streams": streams(),
+            "levels": LEVELS, "styles": style_names(), "kept": kept or {}, "max_pasted": MAX_PASTED},
+            status_code=status_code)
+
     @app.get("/interviews/new", response_class=HTMLResponse)
     def new_interview(request: Request) -> Response:
         viewer = candidate(request)
         if not isinstance(viewer, Account):
             return viewer
-        loops = sorted(interviews.bank.loops.values(), key=lambda loop: loop.id)
-        return web.page(request, "interview_new.html", {
-            "viewer": viewer, "loops": loops, "default": interviews.settings.default_loop, "streams": streams(),
-            "levels": LEVELS, "styles": style_names()})
+        return new_form(request, viewer)
 
     @app.post("/interviews")
     async def start_interview(request: Request) -> Response:
@@ -157,20 +169,27 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
             the_loop = interviews.loop(loop_id)
             if round_id not in {r.id for r in the_loop.rounds}:
                 raise InputError("Pick a round of the loop.")
+            job, resume = pasted_job(fields), pasted_resume(fields)
 
-            def begin() -> tuple[SessionStatus, str]:
+            def begin() -> tuple[SessionStatus, str, list[str]]:
                 running = interviews.start(candidate=viewer.name, loop_id=the_loop.id, round_id=round_id,
                                            questions=count, level=fields.get("level") or None,
-                                           style=fields.get("style") or None)
+                                           style=fields.get("style") or None, job=job, resume=resume)
+                notes = [*running.fit_notes, *running.shortfalls]
                 if fields.get("stream") == "1":  # the page's script streams the opening words (a "continue")
                     running.release()
-                    return SessionStatus.IN_PROGRESS, running.session.id
-                return take(request, running, None)
+                    return SessionStatus.IN_PROGRESS, running.session.id, notes
+                return (*take(request, running, None), notes)
 
-            _status, session_id = await run_in_threadpool(begin)
-        except (InputError, NotFoundError) as exc:  # a bad choice, or no questions at the level chosen
+            _status, session_id, notes = await run_in_threadpool(begin)
+        except (InputError, NotFoundError, ModelError) as exc:  # a bad choice, no questions at the level ...
             web.flash_error(request, f"Not started: {exc.message}")
+            if fields.get("job", "").strip() or fields.get("resume", "").strip():
+                # shown again with what was pasted, so nothing has to be pasted twice
+                return new_form(request, viewer, {k: fields.get(k, "") for k in ("job", "resume")}, 400)
             return RedirectResponse("/interviews/new", status_code=303)
+        if notes:
+            request.session["flash"] = _shortened(" ".join(notes))
         return RedirectResponse(f"/interviews/{session_id}", status_code=303)
 
     def review_instead(request: Request, session_id: str) -> Response | None:
@@ -207,7 +226,8 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
         else:
             state = replay(session.plan, session.turns)
             context["waiting"] = state.step in WAITING
-            context["editor"] = editor_for(interviews.bank, session)  # a coding question waiting for code
+            # a coding question waiting for code (a question made from a résumé or a job is in the session's plan)
+            context["editor"] = editor_for(interviews.bank.for_plan(session.plan), session)
             replies = sum(1 for t in session.turns if t.speaker is Speaker.CANDIDATE)
             asked = request.session.get("asked")
             if not (isinstance(asked, dict) and asked.get("id") == full_id and asked.get("replies") == replies

@@ -189,7 +189,7 @@ def _vocabulary(interviews: Interviews, session_id: str) -> str:
     if session.status is SessionStatus.COMPLETED or state.step not in LISTENING:
         raise InputError("This interview is not waiting for an answer now.", hint="Reload the page.")
     if state.step is Step.LISTEN_ANSWER and state.current is not None:
-        return question_vocabulary(interviews.bank.question(state.current.question_id))
+        return question_vocabulary(interviews.bank.for_plan(session.plan).question(state.current.question_id))
     return ""
 
 
