@@ -22,31 +22,38 @@ def read_document(path: Path, *, what: str) -> str:
     """The text of `path` (`what` names it in messages: "Job description", "Résumé" ...)."""
     if path.is_dir():
         raise InputError(f"{what} {path} is a folder.", hint="Pass a plain-text, Markdown or PDF file.")
-    data = read_capped(path, MAX_PDF_BYTES, what=what)
+    return document_text(read_capped(path, MAX_PDF_BYTES, what=what), name=str(path), what=what)
+
+
+def document_text(data: bytes, *, name: str, what: str) -> str:
+    """The text of a document's bytes (a file read, or one uploaded to the web app); `name` in messages."""
+    if len(data) > MAX_PDF_BYTES:
+        raise InputError(f"{what} {name} is larger than {MAX_PDF_BYTES // 1_000_000} MB.",
+                         hint="Pass only the part that matters.")
     is_pdf = data.startswith(b"%PDF")
     if is_pdf:
-        text = _pdf_text(data, path, what)
+        text = _pdf_text(data, name, what)
     else:
         if len(data) > MAX_TEXT_BYTES:
-            raise InputError(f"{what} {path} is larger than {MAX_TEXT_BYTES // 1_000_000} MB of text.",
+            raise InputError(f"{what} {name} is larger than {MAX_TEXT_BYTES // 1_000_000} MB of text.",
                              hint="Pass only the part that matters.")
         if b"\x00" in data[:8192]:
-            raise InputError(f"{what} {path} is not text (it holds binary data).",
+            raise InputError(f"{what} {name} is not text (it holds binary data).",
                              hint="Pass a plain-text, Markdown or PDF file.")
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
-            raise InputError(f"{what} {path} is not UTF-8 text (byte {exc.start} cannot be read).",
+            raise InputError(f"{what} {name} is not UTF-8 text (byte {exc.start} cannot be read).",
                              hint="Save it as UTF-8 (or as a PDF) and pass it again.") from None
     text = strip_controls(text)
     if not text.strip():
-        raise InputError(f"{what} {path} is empty" + (" (the PDF has no text layer: a scan?)." if
+        raise InputError(f"{what} {name} is empty" + (" (the PDF has no text layer: a scan?)." if
                                                      is_pdf else "."),
                          hint="Pass a file with the text in it (a PDF must have selectable text).")
     return text
 
 
-def _pdf_text(data: bytes, path: Path, what: str) -> str:
+def _pdf_text(data: bytes, path: str, what: str) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 

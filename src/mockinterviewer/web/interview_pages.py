@@ -38,7 +38,7 @@ from mockinterviewer.store.accounts import Account, Role
 from mockinterviewer.transcript import SessionStatus, Speaker
 from mockinterviewer.web.channel import BrowserChannel
 from mockinterviewer.web.code_pages import add_code_routes, editor_for
-from mockinterviewer.web.pasted import MAX_PASTED, pasted_job, pasted_resume
+from mockinterviewer.web.fit_form import MAX_PASTED, given_documents
 from mockinterviewer.web.security import csrf_ok
 from mockinterviewer.web.streaming import stream_reply
 from mockinterviewer.web.voice_pages import add_voice_routes
@@ -169,7 +169,7 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
             the_loop = interviews.loop(loop_id)
             if round_id not in {r.id for r in the_loop.rounds}:
                 raise InputError("Pick a round of the loop.")
-            job, resume = pasted_job(fields), pasted_resume(fields)
+            job, resume = await given_documents(await request.form())  # the form read by candidate_form
 
             def begin() -> tuple[SessionStatus, str, list[str]]:
                 running = interviews.start(candidate=viewer.name, loop_id=the_loop.id, round_id=round_id,
