@@ -94,3 +94,32 @@ def test_a_candidate_interviews_closes_the_page_resumes_and_reads_the_report(
             f"{grade.score:.2f}".rstrip("0").rstrip("."))
     expect(page.locator("article.turn.candidate .text").first).to_have_text(FIRST)
     screenshot(page, "session-page-candidate")
+
+
+JOBS = Path(__file__).resolve().parents[1] / "data" / "jobs"
+
+
+def test_a_candidate_fits_the_interview_to_a_job_and_a_resume(
+        context: BrowserContext, live_app: LiveApp, screenshot: Callable[[Page, str], Path]) -> None:
+    page = context.new_page()
+    log_in(page, "bob")
+    page.goto("/interviews/new")
+    page.get_by_label("Loop and round").select_option("netflix-senior-swe/onsite-behavioral")
+    page.get_by_role("spinbutton", name="Questions").fill("2")
+    page.get_by_text("Fit it to a job (optional)").click()
+    page.locator("input[name=job_file]").set_input_files(str(JOBS / "streaming-backend.md"))
+    page.get_by_label("Résumé").fill((JOBS / "resume-ada.md").read_text(encoding="utf-8"))
+    screenshot(page, "fit-to-a-job-form")
+    with page.expect_navigation():
+        page.get_by_role("button", name="Start").click()
+    expect(page).to_have_url(re.compile(r"/interviews/[0-9a-f]+$"))
+    interviewer = page.locator("article.turn.interviewer .text")
+    expect(interviewer.first).to_contain_text("Senior Backend Engineer (Edge Streaming team)")  # the job's role
+    expect(interviewer.filter(has_text="Your résumé says you")).to_have_count(1)  # the résumé's own project
+    notes = page.locator("p.flash").first
+    expect(notes).to_contain_text("From your résumé (pasted in the browser)")
+    expect(notes).to_contain_text("needs a language model (this server has none)")  # not the operator's settings
+    assert "OPENAI" not in page.content()
+    plan = live_app.store.load_session(page.url.rsplit("/", 1)[1]).plan
+    assert plan.job is not None and plan.job.source == "streaming-backend.md"
+    screenshot(page, "fit-to-a-job-first-question")

@@ -41,8 +41,9 @@ from mockinterviewer.service.wiring import use_llm
 from mockinterviewer.transcript import JobFit, Plan
 
 MAX_NAMED = 3  # requirements quoted in a note at the start; the report lists them all
-NEEDS_A_MODEL = ("Drafting questions for the {n} requirement(s) no bank question covers needs a language model "
-                 "(set OPENAI_BASE_URL or OPENAI_API_KEY); nothing from the job description was sent anywhere.")
+MODEL_HINT = " (set OPENAI_BASE_URL or OPENAI_API_KEY)"  # for whoever runs it; the web app words it for candidates
+NEEDS_A_MODEL = ("Drafting questions for the {n} requirement(s) no bank question covers needs a language model"
+                 + MODEL_HINT + "; nothing from the job description was sent anywhere.")
 
 
 Drafter = Callable[[Sequence[DraftRequest], Collection[str]], DraftOutcome]  # requests, ids taken

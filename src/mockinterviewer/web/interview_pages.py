@@ -32,6 +32,7 @@ from mockinterviewer.grading.render import render
 from mockinterviewer.interview.orchestrator import time_left
 from mockinterviewer.interview.state import InterviewState, Step, replay
 from mockinterviewer.interview.styles import style_names
+from mockinterviewer.service.fitting import MODEL_HINT
 from mockinterviewer.service.sessions import Running
 from mockinterviewer.service.wiring import use_llm
 from mockinterviewer.store.accounts import Account, Role
@@ -175,7 +176,9 @@ def add_interview_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Pa
                 running = interviews.start(candidate=viewer.name, loop_id=the_loop.id, round_id=round_id,
                                            questions=count, level=fields.get("level") or None,
                                            style=fields.get("style") or None, job=job, resume=resume)
-                notes = [*running.fit_notes, *running.shortfalls]
+                # the candidate does not run the server: no environment variables in what they read
+                notes = [n.replace(MODEL_HINT, " (this server has none)") for n in running.fit_notes]
+                notes += running.shortfalls
                 if fields.get("stream") == "1":  # the page's script streams the opening words (a "continue")
                     running.release()
                     return SessionStatus.IN_PROGRESS, running.session.id, notes
