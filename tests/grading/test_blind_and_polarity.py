@@ -126,6 +126,17 @@ def test_the_question_own_words_do_not_show_a_signal_alone(bank) -> None:  # typ
     grade = RubricGrader().grade(bank.question("hit-counter"), [answer])
     testing = next(c for c in grade.criteria if c.id == "testing")
     assert testing.level <= 2, testing
+    assert any("Not yet covered" in gap and "count with no hits" in gap for gap in grade.gaps), grade.gaps
+
+
+def test_a_signal_said_with_the_question_own_words_is_not_listed_as_missing(bank) -> None:  # type: ignore[no-untyped-def]
+    """The retry question asks about jitter; "full jitter" still says "full jitter or decorrelated jitter", so
+    the report does not tell the candidate it is "not yet covered" (the points are the same either way)."""
+    answer = ("I'd retry only timeouts, connection resets and 503s, at most three attempts under an overall "
+              "deadline, with exponential backoff from 100 ms doubling to 2 s and full jitter.")
+    grade = RubricGrader().grade(bank.question("retry-backoff-strategy"), [answer])
+    [gap] = [g for g in grade.gaps if g.startswith("Exponential backoff with jitter")]
+    assert "Not yet covered" in gap and "full jitter or decorrelated jitter" not in gap, gap
 
 
 def test_what_someone_else_did_not_do_sets_the_scene(bank) -> None:  # type: ignore[no-untyped-def]

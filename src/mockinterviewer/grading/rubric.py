@@ -116,12 +116,13 @@ class _TermSet:
     text: str
     weights: dict[str, float]
     share: float  # weight of this set within the criterion
-    unshown: float = 0.0  # weight the criterion's name words keep in the total but cannot earn
+    # what a question or name word weighs beyond its demoted weight: kept in the total, never earned
+    withheld: dict[str, float] = field(default_factory=dict)
 
     @property
     def total(self) -> float:
         """What the whole text weighs: a text made only of the topic's own words is never fully shown by them."""
-        return sum(self.weights.values()) + self.unshown
+        return sum(self.weights.values()) + sum(self.withheld.values())
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,8 +222,8 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
         # of the criterion's own name ("test just before and after" for Testing) or of the question's
         # words ("count with no hits" on a hit counter) is not fully shown by them. (Not for a rubric
         # derived from a reference answer, whose key points restate the question: SAF fell 0.672 -> 0.664.)
-        unshown = sum(w / QUESTION_WEIGHT - w for s, w in out.items() if s in named or (s in q_stems and not derived))
-        return _TermSet(text, out, 0.0, unshown)
+        withheld = {s: w / QUESTION_WEIGHT - w for s, w in out.items() if s in named or (s in q_stems and not derived)}
+        return _TermSet(text, out, 0.0, withheld)
 
     compiled: list[_CompiledCriterion] = []
     topic: set[str] = set(q_stems)
@@ -459,6 +460,11 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
         got = 0.0
         negative = term_set.text in crit.negative
         in_unit: dict[int, float] = {}
+        # for the report only: a question or name word said in one clause with the signal's own words is
+        # part of saying the signal ("full jitter" says "full jitter or decorrelated jitter" on a question
+        # about jitter), so the signal is not listed as "not yet covered"; its points stay as they are
+        own_units: set[int] = set()
+        topic_said: list[tuple[float, list[int]]] = []
         for term, weight in term_set.weights.items():
             if negative and term in answer.denied:
                 # a denial the rubric itself asks for ("never retry 4xx")
@@ -479,6 +485,10 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
             anchored = anchored or (m >= 0.8 and term in crit.distinctive)
             stems_found.add(stem)
             got += weight * m
+            if term in term_set.withheld:
+                topic_said.append((term_set.withheld[term] * m, units))
+            else:
+                own_units.update(units)
             for unit in units:
                 credit(unit, stem, weight * m * term_set.share / total)
                 in_unit[unit] = in_unit.get(unit, 0.0) + m / len(term_set.weights)  # unweighted: words it states
@@ -496,7 +506,8 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
         covered += term_set.share * recall
         total_share += term_set.share
         if term_set.text in crit.criterion.signals:
-            (matched if recall >= 0.5 else missing).append(term_set.text)
+            said = got + sum(extra for extra, units in topic_said if own_units.intersection(units))
+            (matched if max(recall, said / total if total else 0.0) >= 0.5 else missing).append(term_set.text)
     coverage = covered / total_share if total_share else 0.0
     level = calibrate(coverage, scale_max, full) if anchored else 0.0
     bare = bool(contributions) and all(answer.units[u].bare for u in contributions)
