@@ -11,11 +11,10 @@ fine"; dismissal-cues.txt) is `dismissive`: the grader never takes it as evidenc
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from functools import cache
 
-from mockinterviewer.grading.data import data_lines
+from mockinterviewer.grading.data import data_lines, phrase_pattern
 from mockinterviewer.grading.text import Token, is_past_participle, stem
 
 __all__ = ["SCOPE", "denied_stems", "dismissive", "harm_stems", "is_negative", "mentioned_as_denied"]
@@ -84,10 +83,10 @@ def _someone_else(tokens: Sequence[Token], i: int) -> bool:
 def _before_then(tokens: Sequence[Token], i: int) -> bool:
     """A past perfect ("I'd never worked on that part", "we hadn't planned for it", "I had no say"): what
     the speaker had not done before the story, its scene, measured to be said by strong answers."""
-    if tokens[i].lower in ("hadn't", "hadn’t") or any(t.lower == "had" for t in tokens[max(0, i - SUBJECT_GAP) : i]):
+    if tokens[i].lower == "hadn't" or any(t.lower == "had" for t in tokens[max(0, i - SUBJECT_GAP) : i]):
         return True
     after = tokens[i + 1].lower if i + 1 < len(tokens) else ""
-    return i > 0 and tokens[i - 1].lower.endswith(("'d", "’d")) and is_past_participle(after)
+    return i > 0 and tokens[i - 1].lower.endswith("'d") and is_past_participle(after)
 
 
 def denied_stems(tokens: Sequence[Token], *, spoken: bool = False) -> frozenset[str]:
@@ -131,12 +130,6 @@ def is_negative(tokens: Sequence[Token]) -> bool:
     return bool(denied_stems(tokens))
 
 
-@cache
-def _dismissal_re() -> re.Pattern[str]:
-    phrases = (re.escape(line).replace(r"\ ", r"\s+") for line in data_lines("dismissal-cues.txt"))
-    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
-
-
 def dismissive(text: str) -> bool:
     """True when the text waves a concern away instead of dealing with it ("no need to worry about ...")."""
-    return bool(_dismissal_re().search(text.replace("’", "'")))
+    return bool(phrase_pattern("dismissal-cues.txt").search(text.replace("’", "'")))

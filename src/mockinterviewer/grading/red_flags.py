@@ -17,16 +17,14 @@ paraphrase. Both graders call `detect`, and grading/feedback.py caps the questio
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import cache
 
 import numpy as np
 
 from mockinterviewer.bank.schema import Question
 from mockinterviewer.grading import polarity, semantic
-from mockinterviewer.grading.data import data_lines
+from mockinterviewer.grading.data import phrase_pattern
 from mockinterviewer.grading.findings import RedFlagHit
 from mockinterviewer.grading.reference import DERIVED_CATEGORY
 from mockinterviewer.grading.text import Span, clauses, content_stems, sentences, tokenize
@@ -84,15 +82,9 @@ class _Clause:
     negative: bool
 
 
-@cache
-def _rejection_re() -> re.Pattern[str]:
-    phrases = (re.escape(line).replace(r"\ ", r"\s+") for line in data_lines("rejection-cues.txt"))
-    return re.compile(r"\b(?:" + "|".join(phrases) + r")\b", re.IGNORECASE)
-
-
 def _rejected(text: str, span: Span, sentence: Span) -> bool:
     """True when the clause, or the rest of its sentence, rejects what it describes ("..., which rules it out")."""
-    return bool(_rejection_re().search(text, span.start, sentence.end))
+    return bool(phrase_pattern("rejection-cues.txt").search(text, span.start, sentence.end))
 
 
 def _clauses(answers: Sequence[str], dropped: Sequence[Sequence[Span]]) -> list[_Clause]:

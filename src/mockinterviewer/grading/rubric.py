@@ -297,8 +297,8 @@ def _answer_units(
             index = len(out.units)
             first_person = says_i(span.text) and not says_hypothetically(span.text)
             denied = polarity.denied_stems(tokens, spoken=True) if polar else frozenset()
-            quote = _quote_of(span, whole)
-            own = next((w for w in whole if w.start <= span.start and span.end <= w.end), span)
+            own = next((w for w in whole if w.start <= span.start and span.end <= w.end), span)  # its sentence
+            quote = _quote_of(span, own)
             # a sentence with a red-flag clause argues for it as a whole ("To be fair, the author should
             # have tested it, it's their code, and the reviewer can't be expected to catch everything")
             shows_flag = any(span.text in hit or hit in own.text for hit in flagged)
@@ -328,14 +328,11 @@ _PRONOUNS = frozenset(
 )
 
 
-def _quote_of(clause: Span, whole: Sequence[Span]) -> Span:
+def _quote_of(clause: Span, sentence: Span) -> Span:
     """The clause, or its sentence when the clause alone is a fragment ("so I'd tune them over time")."""
-    if len(clause.text.split()) >= QUOTE_MIN_WORDS:
+    if len(clause.text.split()) >= QUOTE_MIN_WORDS or len(sentence.text.split()) > QUOTE_MAX_WORDS:
         return clause
-    for sentence in whole:
-        if sentence.start <= clause.start and clause.end <= sentence.end:
-            return sentence if len(sentence.text.split()) <= QUOTE_MAX_WORDS else clause
-    return clause
+    return sentence
 
 
 def _is_term_list(text: str, tokens: Sequence[Token]) -> bool:

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from mockinterviewer.grading.data import data_lines
+from mockinterviewer.grading.data import data_lines, phrase_pattern
 
 __all__ = [
     "STOPWORDS",
@@ -309,10 +309,6 @@ def synonyms(stem_: str) -> frozenset[str]:
     return _synonym_table().get(stem_, frozenset())
 
 
-_HYPOTHETICAL_RE = re.compile(
-    r"\b(?:" + "|".join(re.escape(cue).replace(r"\ ", r"\s+") for cue in data_lines("hypothetical-cues.txt")) + r")\b",
-    re.IGNORECASE,
-)
 _ADVERBS = r"(?:already|never|just|also|only|always|actually|originally|even|ever|probably|really|since)"
 _I_D_RE = re.compile(r"\bI'd\s+(?:" + _ADVERBS + r"\s+)*([A-Za-z]+)", re.IGNORECASE)
 _PAST_PARTICIPLES = frozenset(" ".join(data_lines("past-participles.txt")).split())
@@ -328,7 +324,7 @@ def says_hypothetically(text: str) -> bool:
     """True when `text` says what the speaker would, will or could do ("I'd run it", "I will ask"),
     not what they did ("I'd got it wrong" is past): the cues are in data/hypothetical-cues.txt."""
     text = text.replace("\u2019", "'")
-    if _HYPOTHETICAL_RE.search(text):
+    if phrase_pattern("hypothetical-cues.txt").search(text):
         return True
     return any(not is_past_participle(m.group(1).lower()) for m in _I_D_RE.finditer(text))
 
