@@ -6,7 +6,8 @@ one coach following them all, so the coach's list holds all 10,000). Then, again
 `mockinterviewer serve` process on loopback:
 
 - p50 and p95 latency of the sessions list: the first page, a filtered page (candidate, round, score
-  range and dates), the last page (offset 9,975), and of a session page; one request at a time;
+  range and dates), a page half way down and the last page (reached by their "older" cursor: the list
+  seeks, so a deep page should cost what the first does), and of a session page; one request at a time;
 - 50 concurrent simulated users (asyncio + httpx, each logged in as the coach or as a candidate, each
   reading a list page then a session page, 0 to 0.5 s apart) against `serve --workers 2`: errors, p50
   and p95 latency, requests per second.
@@ -45,7 +46,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from mockinterviewer.store import Store  # noqa: E402
 from mockinterviewer.store.account_tables import AssignmentRow, UserRow  # noqa: E402
 from mockinterviewer.store.accounts import hash_password  # noqa: E402
+from mockinterviewer.store.session_order import Position  # noqa: E402
 from mockinterviewer.store.tables import Base, GradeRow, SessionRoundRow, SessionRow, TurnRow  # noqa: E402
+from mockinterviewer.web.sessions_list import cursor_text  # noqa: E402
 
 PASSWORD = "benchmark password"
 CANDIDATES = 100
@@ -70,8 +73,8 @@ def _grade(question: str, round_id: str, score: float) -> dict[str, Any]:
             "max_score": 4.0, "criteria": criteria, "grader": "rubric"}
 
 
-def fill(url: str, home: Path, sessions: int) -> list[str]:
-    """Bulk-insert the accounts and `sessions` sessions; the session ids, newest first."""
+def fill(url: str, home: Path, sessions: int) -> list[Position]:
+    """Bulk-insert the accounts and `sessions` sessions; their places in the list, newest first."""
     store = Store(url, home)  # the migrations build the tables
     rng = random.Random(7)
     now = datetime.now(UTC)
@@ -129,7 +132,7 @@ def fill(url: str, home: Path, sessions: int) -> list[str]:
         with store.engine.begin() as db:
             db.execute(text("ANALYZE"))
     store.engine.dispose()
-    return [sid for _, sid in sorted(made, reverse=True)]
+    return [Position(created, sid) for created, sid in sorted(made, reverse=True)]
 
 
 def _free_port() -> int:
@@ -208,16 +211,23 @@ def login(base: str, name: str) -> httpx.Client:
     return client
 
 
-def one_at_a_time(base: str, ids: list[str], requests: int) -> dict[str, list[float]]:
+def older_than(position: Position) -> str:
+    """The query parameter of the list page just older than `position` (as its "older" link gives it)."""
+    return "older_than=" + cursor_text(position)
+
+
+def one_at_a_time(base: str, positions: list[Position], requests: int) -> dict[str, list[float]]:
     coach = login(base, "coach")
-    pages = (len(ids) + 24) // 25
+    ids = [p.session_id for p in positions]
+    middle, last = (len(ids) // 50) * 25, ((len(ids) - 1) // 25) * 25  # the first row of a page
     day = datetime.now(UTC).date()
     kinds = {
         "list, first page": lambda _i: "/sessions",
         "list, filtered": lambda i: (f"/sessions?candidate=cand{i % CANDIDATES:03d}&round={ROUNDS[i % len(ROUNDS)]}"
                                      f"&min_score=1&max_score=3.5&from={day - timedelta(days=300)}&to={day}"),
-        f"list, last page ({pages})": lambda _i: f"/sessions?page={pages}",
-        "list, status interrupted": lambda _i: "/sessions?status=interrupted&page=3",
+        f"list, page from row {middle + 1:,}": lambda _i: f"/sessions?{older_than(positions[middle - 1])}",
+        f"list, last page (row {last + 1:,})": lambda _i: f"/sessions?{older_than(positions[last - 1])}",
+        "list, status interrupted": lambda _i: f"/sessions?status=interrupted&{older_than(positions[50])}",
         "session page": lambda i: f"/sessions/{ids[(i * 7919) % len(ids)]}",
     }
     timings: dict[str, list[float]] = {name: [] for name in kinds}
@@ -234,7 +244,8 @@ def one_at_a_time(base: str, ids: list[str], requests: int) -> dict[str, list[fl
     return timings
 
 
-async def crowd(base: str, ids: list[str], users: int, seconds: float) -> tuple[list[float], Counter[str], int]:
+async def crowd(base: str, positions: list[Position], users: int,
+                seconds: float) -> tuple[list[float], Counter[str], int]:
     """`users` logged-in users reading list pages and session pages for `seconds`: latencies, errors, requests.
     One user in five is the coach (who sees every session), the others candidates reading their own."""
     latencies: list[float] = []
@@ -250,10 +261,11 @@ async def crowd(base: str, ids: list[str], users: int, seconds: float) -> tuple[
 
     async def user(number: int, stop_at: float) -> None:
         rng, client, name = random.Random(number), clients[number], names[number]
-        own = ids if name == "coach" else [i for i in ids if int(i, 16) % CANDIDATES == number % CANDIDATES]
-        while time.monotonic() < stop_at:
-            for path in (f"/sessions?page={rng.randint(1, max(1, len(own) // 25))}&round={rng.choice(['', *ROUNDS])}",
-                         f"/sessions/{rng.choice(own)}"):
+        own = positions if name == "coach" else [
+            p for p in positions if int(p.session_id, 16) % CANDIDATES == number % CANDIDATES]
+        while time.monotonic() < stop_at:  # a list page somewhere in the list (by its cursor), a session
+            for path in (f"/sessions?{older_than(rng.choice(own))}&round={rng.choice(['', *ROUNDS])}",
+                         f"/sessions/{rng.choice(own).session_id}"):
                 started = time.perf_counter()
                 try:
                     status = (await client.get(path)).status_code
@@ -313,15 +325,15 @@ def postgres() -> Iterator[str]:
 
 def bench(backend: str, url: str, home: Path, args: argparse.Namespace) -> None:
     started = time.perf_counter()
-    ids = fill(url, home, args.sessions)
-    print(f"\n{backend}: {len(ids):,} sessions stored in {time.perf_counter() - started:.1f} s (bulk inserts)")
+    positions = fill(url, home, args.sessions)
+    print(f"\n{backend}: {len(positions):,} sessions stored in {time.perf_counter() - started:.1f} s (bulk inserts)")
     with serving(url, home, workers=1) as (base, _pid):
-        for name, values in one_at_a_time(base, ids, args.requests).items():
+        for name, values in one_at_a_time(base, positions, args.requests).items():
             print(f"  {name:<28} p50 {pct(values, 0.5) * 1000:6.1f} ms   p95 {pct(values, 0.95) * 1000:6.1f} ms"
                   f"   ({len(values)} requests, one at a time, 1 worker)")
     with serving(url, home, workers=2) as (base, pid):
         cpu_before = cpu_seconds(pid)
-        latencies, errors, count = asyncio.run(crowd(base, ids, args.users, args.seconds))
+        latencies, errors, count = asyncio.run(crowd(base, positions, args.users, args.seconds))
         cpu = cpu_seconds(pid) - cpu_before  # logins included: 50 Argon2 hashes
         print(f"  {args.users} users, 2 workers, {args.seconds:g} s: {count} requests ({count / args.seconds:.0f}/s), "
               f"{sum(errors.values())} errors {dict(errors) or ''}, p50 {pct(latencies, 0.5) * 1000:.1f} ms, "

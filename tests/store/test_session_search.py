@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -118,25 +119,77 @@ def test_filters_combine(search: SessionSearch) -> None:
     assert ids(search, candidate="ada", round_id="onsite", min_score=2) == ["s02"]
 
 
-def test_pages_split_the_matching_sessions_and_clamp(search: SessionSearch) -> None:
-    seen = []
-    for number in (1, 2, 3):
-        page = search.page(SessionFilter(), page=number, size=2)
-        assert (page.total, page.pages, page.page) == (5, 3, number)
+def walk(search: SessionSearch, wanted: SessionFilter = SessionFilter(), size: int = 2,
+         between: Callable[[int], None] = lambda _n: None) -> list[str]:
+    """Every id met following the 'older' positions from the newest page; `between(n)` runs after page n."""
+    seen: list[str] = []
+    page = search.page(wanted, size=size)
+    assert page.newer is None
+    for number in range(1, 100):
         seen += [s.summary.id for s in page.sessions]
-    assert seen == ["s05", "s04", "s03", "s02", "s01"]
-    assert [s.summary.id for s in search.page(SessionFilter(), page=99, size=2).sessions] == ["s01"]
-    assert search.page(SessionFilter(), page=-3, size=2).page == 1
-    empty = search.page(SessionFilter(candidate="nobody"), page=4)
-    assert (empty.total, empty.pages, empty.page, empty.sessions) == (0, 1, 1, [])
+        between(number)
+        if page.older is None:
+            return seen
+        page = search.page(wanted, older_than=page.older, size=size)
+        assert page.newer is not None  # a page reached by seeking has newer ones
+    raise AssertionError("paging did not end")
+
+
+def test_pages_follow_each_other_newest_first_and_back(search: SessionSearch) -> None:
+    assert walk(search) == ["s05", "s04", "s03", "s02", "s01"]
+    last = search.page(SessionFilter(), older_than=search.page(SessionFilter(), size=4).older, size=4)
+    assert [s.summary.id for s in last.sessions] == ["s01"] and last.older is None and last.total == 5
+    back = search.page(SessionFilter(), newer_than=last.newer, size=2)  # the two just newer than s01
+    assert [s.summary.id for s in back.sessions] == ["s03", "s02"] and back.newer is not None
+    top = search.page(SessionFilter(), newer_than=back.newer, size=2)  # one left above: the newest page
+    assert [s.summary.id for s in top.sessions] == ["s05", "s04"] and top.newer is None
+    empty = search.page(SessionFilter(candidate="nobody"))
+    assert (empty.total, empty.sessions, empty.newer, empty.older) == (0, [], None, None)
+
+
+def test_sessions_started_at_the_same_moment_are_ordered_by_id(migrated_store: Store) -> None:
+    for sid in ("t3", "t1", "t4", "t2", "t5"):
+        add(migrated_store, sid, "ada")  # all at DAY: only the id orders them
+    search = SessionSearch(migrated_store)
+    assert walk(search, size=2) == ["t5", "t4", "t3", "t2", "t1"]
+
+
+def test_paging_visits_each_session_once_while_sessions_are_added(search: SessionSearch) -> None:
+    for i in range(20):
+        add(search.store, f"m{i:02d}", "ada", days=10 + i, score=2.0)
+    before = walk(search, size=3)
+
+    def add_some(number: int) -> None:  # a new session at the top, and one among the pages not read yet
+        add(search.store, f"new{number:02d}", "ada", days=100 + number)
+        add(search.store, f"mid{number:02d}", "bob", days=-number)  # older than every session so far
+
+    seen = walk(search, size=3, between=add_some)
+    assert len(seen) == len(set(seen))  # no session twice (OFFSET would repeat one per session added on top)
+    assert [s for s in seen if s in before] == before  # every earlier session, in order
+    assert not any(s.startswith("new") for s in seen)  # added above the pages already read
+    assert any(s.startswith("mid") for s in seen)  # added below them: met on the way
+
+
+def test_filters_hold_on_every_page(search: SessionSearch) -> None:
+    for i in range(9):
+        add(search.store, f"f{i}", "ada" if i % 2 else "bob", days=10 + i, rounds=("onsite",), score=1.0 + i / 4)
+    wanted = SessionFilter(candidate="ada", round_id="onsite", min_score=1.0)
+    assert walk(search, wanted, size=2) == ["f7", "f5", "f3", "f1", "s02", "s01"]
+    assert walk(search, SessionFilter(status="completed", max_score=2.0), size=1) == ["f4", "f3", "f2", "f1", "f0",
+                                                                                       "s05", "s01"]
 
 
 def test_a_page_is_read_with_limit_and_count_not_every_row(search: SessionSearch) -> None:
     statements: list[str] = []
     engine = search.store.engine
 
-    def record(_conn, _cursor, statement, _params, _context, _many) -> None:  # type: ignore[no-untyped-def]
+    offsets: list[object] = []  # SQLite writes 'LIMIT ? OFFSET ?' with 0 for a bare limit: only others count
+
+    def record(_conn, _cursor, statement, params, _context, _many) -> None:  # type: ignore[no-untyped-def]
         statements.append(" ".join(statement.split()).lower())
+        if " offset " in statements[-1]:
+            value = params[-1] if isinstance(params, tuple) else params.get("param_2", params.get("offset", 0))
+            offsets.extend([value] if value else [])
 
     event.listen(engine, "before_cursor_execute", record)
     try:
@@ -148,6 +201,15 @@ def test_a_page_is_read_with_limit_and_count_not_every_row(search: SessionSearch
     assert any("count(" in s for s in sessions_reads)
     assert any(" limit " in s for s in sessions_reads)
     assert all("count(" in s or " limit " in s or "where sessions.id in" in s for s in sessions_reads)
+    statements.clear()
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        deeper = search.page(SessionFilter(candidate="ada"), older_than=page.older, size=1)
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    assert [s.summary.id for s in deeper.sessions] == ["s01"]
+    assert any("(sessions.created_at, sessions.id) <" in s for s in statements)  # sought past the position
+    assert not offsets  # ... not counted down to it
 
 
 def test_turns_counted_and_score_follows_coach_overrides(migrated_store: Store) -> None:

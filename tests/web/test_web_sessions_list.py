@@ -83,21 +83,62 @@ def test_a_candidate_sees_only_their_own(app_client: TestClient) -> None:
     assert listed(as_user(app_client, "eve")) == ["s05"]
 
 
+def _link(page: str, rel: str) -> str | None:
+    found = re.search(rf'<a rel="{rel}" href="([^"]+)">', page)
+    return html.unescape(found.group(1)) if found else None
+
+
 def test_pages_keep_the_filters(app_client: TestClient) -> None:
     store = app_client.app.state.web.interviews.store  # type: ignore[attr-defined]
     for i in range(30):
         add(store, f"p{i:02d}", "ada", days=10 + i, rounds=("onsite-coding",), score=3.0)
     carol = as_user(app_client, "carol")
     first = carol.get("/sessions?round=onsite-coding&min_score=2.5").text
-    assert "page 1 of 2 (31 sessions)" in first and len(ROW.findall(first)) == 25
-    older = re.search(r'<a rel="next" href="([^"]+)">', first)
-    assert older is not None
-    link = older.group(1).replace("&amp;", "&")
-    assert "round=onsite-coding" in link and "min_score=2.5" in link and "page=2" in link
+    assert "31 sessions, newest first" in first and len(ROW.findall(first)) == 25
+    assert _link(first, "prev") is None
+    link = _link(first, "next")
+    assert link is not None
+    assert "round=onsite-coding" in link and "min_score=2.5" in link and "older_than=" in link
     second = carol.get(link).text
-    assert "page 2 of 2" in second and ROW.findall(second) == ["p04", "p03", "p02", "p01", "p00", "s02"]
-    assert 'rel="prev"' in second and 'rel="next"' not in second
-    assert "page 2 of 2" in carol.get("/sessions?page=999").text  # out of range: the nearest page
+    assert ROW.findall(second) == ["p04", "p03", "p02", "p01", "p00", "s02"]
+    assert _link(second, "next") is None
+    newer = _link(second, "prev")
+    assert newer is not None and "newer_than=" in newer and "round=onsite-coding" in newer
+    assert ROW.findall(carol.get(newer).text) == ROW.findall(first)  # back to the newest page
+
+
+def test_paging_by_links_visits_each_session_once_while_one_is_added(app_client: TestClient) -> None:
+    store = app_client.app.state.web.interviews.store  # type: ignore[attr-defined]
+    for i in range(60):
+        add(store, f"p{i:02d}", "ada", days=10 + i)
+    carol = as_user(app_client, "carol")
+    seen: list[str] = []
+    link: str | None = "/sessions"
+    while link is not None:
+        page = carol.get(link).text
+        seen += ROW.findall(page)
+        if len(seen) == 25:  # a coach reads the first page, then the candidate starts a session
+            add(store, "late", "ada", days=200)
+        link = _link(page, "next")
+    assert len(seen) == 64 and len(set(seen)) == 64  # OFFSET paging would show p35 twice
+
+
+BAD_CURSORS = ["garbage", "20260310T120000.000000Z", "~s01", "2026-03-10~s01", "20261310T120000.000000Z~s01",
+               "20260310T120000.000000Z~" + "x" * 200, "20260310T120000.000000Z~s\x01", "%00%ff~%0a"]
+
+
+def test_a_broken_page_link_shows_the_newest_page_with_a_message(app_client: TestClient) -> None:
+    carol = as_user(app_client, "carol")
+    for cursor in BAD_CURSORS:
+        for direction in ("older_than", "newer_than"):
+            response = carol.get("/sessions", params={direction: cursor, "candidate": "ada"})
+            assert response.status_code == 200, cursor
+            assert "That page link is broken" in response.text and "Traceback" not in response.text, cursor
+            assert ROW.findall(response.text) == ["s02", "s01"], cursor  # the filters still apply
+    # well formed but made up: a place in the order like any other
+    assert listed(carol, "?older_than=20260311T000000.000000Z~zzz") == ["s01"]
+    assert listed(carol, "?older_than=00010101T000000.000000Z~a") == []
+    assert listed(carol, "?newer_than=99991231T235959.999999Z~a") == ["s04", "s03", "s02", "s01"]
 
 
 BAD_VALUES = [
@@ -109,7 +150,7 @@ BAD_VALUES = [
     ("?max_score=-3", "give the highest score as a number between 0 and 4 (left out)"),  # the rubric's scale
     ("?max_score=4.5", "'4.5' is not a score: give the highest score as a number between 0 and 4"),
     ("?status=deleted", "Unknown status 'deleted': pick one from the menu: completed, unfinished, in progress,"),
-    ("?page=two", "'two' is not a page number"),
+    ("?older_than=page-two", "That page link is broken"),
     ("?from=2026-03-12&to=2026-03-10", "The 'from' day is after the 'to' day"),
     ("?min_score=3&max_score=1", "The lowest score is above the highest"),
     ("?round=" + "x" * 500, "That round cannot exist"),

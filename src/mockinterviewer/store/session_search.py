@@ -1,5 +1,10 @@
 """The sessions list as SQL: filter by candidate, loop, round, start date, status and score, and read one
-page with the count of all that match (LIMIT/OFFSET and COUNT), never loading every session.
+page with the count of all that match, never loading every session.
+
+Pages are read by seeking, not by OFFSET: the list is in a stable order, newest first by (created_at, id),
+and a page is the `size` rows just past a `Position` (the first or last row of the page the viewer came
+from), read through the index on that order. A deep page costs what the first does, and a session added
+while a coach pages moves no row from one page to another (it appears on the newest page only).
 
 Which candidates' sessions a viewer may see is given by the caller (`Accounts`' rules: a candidate's own
 name, or `assigned_to(coach)`); a filter on a candidate outside them matches nothing. `interrupted` is a
@@ -10,15 +15,16 @@ ones are few: one per live process).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import Select, func, select, true
+from sqlalchemy.orm import Session
 
 from mockinterviewer.store.account_tables import AssignmentRow, UserRow
+from mockinterviewer.store.session_order import NEWEST_FIRST, OLDEST_FIRST, Position, beyond, position_of
 from mockinterviewer.store.store import SessionSummary, Store
 from mockinterviewer.store.tables import SessionRoundRow, SessionRow, TurnRow
 from mockinterviewer.transcript import SessionStatus
@@ -61,8 +67,8 @@ class ListedSession:
 class SessionPage:
     sessions: list[ListedSession]
     total: int  # sessions matching the filter, on every page
-    page: int  # 1-based, within 1..pages
-    pages: int
+    newer: Position | None = None  # seek newer than this for the page before (None: this is the newest page)
+    older: Position | None = None  # seek older than this for the page after (None: nothing older matches)
 
 
 def _day_start(day: date) -> datetime:
@@ -114,27 +120,27 @@ class SessionSearch:
             return SessionRow.id.not_in(running) if running else true()
         return SessionRow.id.in_(running)
 
-    def page(self, wanted: SessionFilter, *, candidates: Visible = None, page: int = 1,
-             size: int = 25) -> SessionPage:
-        """Page `page` (clamped to the pages there are) of the sessions matching `wanted`, newest first,
-        among those of `candidates` (None: everyone's)."""
+    def page(self, wanted: SessionFilter, *, candidates: Visible = None, older_than: Position | None = None,
+             newer_than: Position | None = None, size: int = 25) -> SessionPage:
+        """Up to `size` sessions matching `wanted` among those of `candidates` (None: everyone's), newest first:
+        the newest ones, or those just older than `older_than`, or just newer than `newer_than` (when fewer than
+        a page are newer than it, the newest page)."""
         if candidates is not None and not isinstance(candidates, Select) and not candidates:
-            return SessionPage([], 0, 1, 1)
+            return SessionPage([], 0)
         running = self._running(wanted, candidates)
         count = self._where(select(func.count()).select_from(SessionRow), wanted, candidates)
-        # the page's ids first (an index alone can answer it), then only those rows: an offset deep in the
-        # list then skips index entries, not whole rows
-        page_ids = self._where(select(SessionRow.id), wanted, candidates)
+        # the page's ids first (an index alone can answer it), then only those rows
+        matching = self._where(select(SessionRow.id), wanted, candidates)
         if running is not None:
-            count, page_ids = count.where(running), page_ids.where(running)
+            count, matching = count.where(running), matching.where(running)
         with self.store._tx() as orm:
             total = orm.scalar(count) or 0
-            pages = max(1, math.ceil(total / size))
-            page = min(max(1, page), pages)
-            ids = list(orm.scalars(page_ids.order_by(SessionRow.created_at.desc(), SessionRow.id.desc())
-                                   .limit(size).offset((page - 1) * size)).all())
+            ids, has_older, has_newer = self._seek(orm, matching, older_than, newer_than, size)
             by_id = {r.id: r for r in orm.scalars(select(SessionRow).where(SessionRow.id.in_(ids))).all()}
             rows = [by_id[i] for i in ids if i in by_id]
+            if rows and has_newer is None:  # a page reached by seeking older: is anything newer than its top?
+                top = position_of(rows[0].id, rows[0].created_at)
+                has_newer = orm.scalar(matching.where(beyond(top, newer=True)).limit(1)) is not None
             counted = orm.execute(select(TurnRow.session_id, func.count()).where(TurnRow.session_id.in_(ids))
                                   .group_by(TurnRow.session_id)).all() if ids else []
             turns: dict[str, int] = {sid: n for sid, n in counted}
@@ -145,4 +151,21 @@ class SessionSearch:
             rounds=[p["round_id"] for p in r.plan.get("rounds", [])], status=SessionStatus(r.status),
             turns=turns.get(r.id, 0), created_at=r.created_at, updated_at=r.updated_at, running=r.id in live),
             r.score) for r in rows]
-        return SessionPage(listed, total, page, pages)
+        first, last = (position_of(r.id, r.created_at) for r in (rows[0], rows[-1])) if rows else (None, None)
+        return SessionPage(listed, total, newer=first if has_newer else None, older=last if has_older else None)
+
+    @staticmethod
+    def _seek(orm: Session, matching: Select[Any], older_than: Position | None, newer_than: Position | None,
+              size: int) -> tuple[list[str], bool, bool | None]:
+        """The ids of the page (newest first), whether older rows match, and whether newer ones do (None: not
+        known yet). One more row than a page is read to tell whether there is another page that way."""
+        if newer_than is not None:  # read upwards from the position, then turn the page the right way round
+            upwards = list(orm.scalars(matching.where(beyond(newer_than, newer=True))
+                                       .order_by(*OLDEST_FIRST).limit(size + 1)).all())
+            if len(upwards) > size:
+                return upwards[:size][::-1], True, True
+            older_than = None  # fewer than a page newer than it: the newest page
+        seek = matching if older_than is None else matching.where(beyond(older_than, newer=False))
+        ids = list(orm.scalars(seek.order_by(*NEWEST_FIRST)
+                               .limit(size + 1)).all())
+        return ids[:size], len(ids) > size, False if older_than is None else None

@@ -1,5 +1,10 @@
 """The sessions list page: filters read from the query string, one page of the sessions the viewer may see
-(filtered and paged in SQL by `SessionSearch`), and page links that keep the filters.
+(filtered and paged in SQL by `SessionSearch`), and "newer"/"older" links that keep the filters.
+
+A page link carries a cursor, the first or last session of the page it leaves as `<UTC time>~<id>`
+(`older_than=` or `newer_than=`); the next page is read by seeking past it, so paging is as fast deep in
+the list as at its top and never skips or repeats a session added meanwhile. A cursor that cannot be read
+(edited, cut short) is named in a message and the newest page is shown.
 
 A filter value that cannot be used (a wrong date, a letter where a score goes, an unknown status) is
 named in a plain message on the page and left out; the other filters still apply, and the page is served
@@ -12,7 +17,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING
 from urllib.parse import urlencode
 
@@ -22,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from mockinterviewer.safe_text import strip_controls
 from mockinterviewer.store.accounts import MAX_NAME, Role, normal_name
+from mockinterviewer.store.session_order import Position
 from mockinterviewer.store.session_search import STATUSES, SessionFilter, SessionPage, SessionSearch, assigned_to
 
 if TYPE_CHECKING:
@@ -31,6 +37,8 @@ PAGE_SIZE = 25
 MAX_ID = 80  # a loop's or round's id, as stored
 DEFAULT_SCALE_MAX = 4  # a rubric's scale when the bank has no question
 FIELDS = ("candidate", "loop", "round", "from", "to", "status", "min_score", "max_score")
+CURSOR_TIME = "%Y%m%dT%H%M%S.%fZ"
+MAX_SESSION_ID = 32  # as stored (sessions.id)
 
 
 @dataclass
@@ -39,12 +47,30 @@ class ListRequest:
 
     typed: dict[str, str]
     wanted: SessionFilter
-    page: int = 1
+    older_than: Position | None = None
+    newer_than: Position | None = None
     problems: list[str] = field(default_factory=list)
 
-    def link(self, page: int) -> str:
-        """The address of page `page` with the same filters."""
-        return "/sessions?" + urlencode({**{k: v for k, v in self.typed.items() if v}, "page": page})
+    def link(self, direction: str, position: Position) -> str:
+        """The address of the page `direction` ("older_than" or "newer_than") of `position`, same filters."""
+        return "/sessions?" + urlencode({**{k: v for k, v in self.typed.items() if v},
+                                         direction: cursor_text(position)})
+
+
+def cursor_text(position: Position) -> str:
+    """A position as a page link carries it: `<UTC time to the microsecond>~<session id>`."""
+    return f"{position.created_at.astimezone(UTC).strftime(CURSOR_TIME)}~{position.session_id}"
+
+
+def parse_cursor(text: str) -> Position | None:
+    """The position a page link's cursor names, or None if it cannot be one (`cursor_text` makes them)."""
+    moment, sep, session_id = text.partition("~")
+    if not sep or not session_id or len(session_id) > MAX_SESSION_ID or not session_id.isprintable():
+        return None
+    try:
+        return Position(datetime.strptime(moment, CURSOR_TIME).replace(tzinfo=UTC), session_id)
+    except ValueError:
+        return None
 
 
 def _shown(value: str) -> str:
@@ -110,17 +136,20 @@ def parse_list_request(query: Mapping[str, str], scale_max: float = DEFAULT_SCAL
     if min_score is not None and max_score is not None and min_score > max_score:
         problems.append("The lowest score is above the highest: no session can match (scores left out).")
         min_score = max_score = None
-    page_text = str(query.get("page", "1")).strip() or "1"
-    try:
-        page = max(1, int(page_text)) if len(page_text) <= 9 else 1  # out of range: the nearest page
-    except ValueError:
-        problems.append(f"'{_shown(page_text)}' is not a page number: showing the first page.")
-        page = 1
+    cursors: dict[str, Position | None] = {}
+    for direction in ("older_than", "newer_than"):
+        text = str(query.get(direction, "")).strip()
+        cursors[direction] = parse_cursor(text) if text else None
+        if text and cursors[direction] is None:
+            problems.append("That page link is broken (it may have been cut short or edited): showing the "
+                            "newest sessions.")
+            cursors = {}
+            break
     candidate = _text(normal_name(typed["candidate"]), MAX_NAME, "candidate", problems)
     wanted = SessionFilter(candidate=candidate, loop_id=_text(typed["loop"], MAX_ID, "loop", problems),
                            round_id=_text(typed["round"], MAX_ID, "round", problems), started_from=started_from,
                            started_to=started_to, status=status, min_score=min_score, max_score=max_score)
-    return ListRequest(typed, wanted, page, problems)
+    return ListRequest(typed, wanted, cursors.get("older_than"), cursors.get("newer_than"), problems)
 
 
 def add_sessions_list_routes(app: FastAPI, web: Web) -> None:
@@ -138,16 +167,17 @@ def add_sessions_list_routes(app: FastAPI, web: Web) -> None:
         candidates = [viewer.name] if viewer.role is Role.CANDIDATE else await run_in_threadpool(
             web.accounts.candidates_of, viewer)
         visible = candidates if viewer.role is Role.CANDIDATE else assigned_to(viewer.id)
-        found: SessionPage = await run_in_threadpool(search.page, asked.wanted, candidates=visible,
-                                                     page=asked.page, size=PAGE_SIZE)
+        found: SessionPage = await run_in_threadpool(
+            lambda: search.page(asked.wanted, candidates=visible, older_than=asked.older_than,
+                                newer_than=asked.newer_than, size=PAGE_SIZE))
         loops = sorted((loop.id, loop.title) for loop in bank.loops.values())
         rounds = sorted({r.id: r.name for loop in bank.loops.values() for r in loop.rounds}.items(),
                         key=lambda pair: pair[1])
         return web.page(request, "sessions.html", {
-            "viewer": viewer, "sessions": found.sessions, "total": found.total, "page": found.page,
-            "pages": found.pages, "candidates": sorted(candidates), "statuses": STATUSES, "loops": loops,
+            "viewer": viewer, "sessions": found.sessions, "total": found.total, "candidates": sorted(candidates),
+            "statuses": STATUSES, "loops": loops,
             "rounds": rounds, "loop_names": dict(loops), "typed": asked.typed, "problems": asked.problems,
             "filtered": any(asked.typed.values()),
-            "newer": asked.link(found.page - 1) if found.page > 1 else None,
-            "older": asked.link(found.page + 1) if found.page < found.pages else None,
+            "newer": asked.link("newer_than", found.newer) if found.newer else None,
+            "older": asked.link("older_than", found.older) if found.older else None,
         })  # 200 even with problems: the page answers them, and a browser would log a 400 as an error
