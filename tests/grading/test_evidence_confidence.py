@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from mockinterviewer.evals.judgements import read_judgements
-from mockinterviewer.grading import quote_confidence, specificity
+from mockinterviewer.grading import quote_confidence, rubric, specificity
 from mockinterviewer.grading.rubric import RubricGrader, quote_candidates
 from tests.conftest import PROJECT_ROOT
 
@@ -47,10 +47,40 @@ def test_a_criterion_no_clause_likely_shows_stays_below_level_3(bank, monkeypatc
     question = bank.question(entry["question_id"])
     sure = RubricGrader().grade(question, [entry["strong"]])
     monkeypatch.setattr(quote_confidence, "threshold", lambda: 1.01)  # no clause is likely enough
+    monkeypatch.setattr(rubric, "CORROBORATING_DETAILS", 1000)  # and none is corroborated (see below)
     unsure = RubricGrader().grade(question, [entry["strong"]])
     assert max(c.score for c in sure.criteria) > 2.4 >= max(c.score for c in unsure.criteria)
     assert sum(len(c.evidence) for c in unsure.criteria) <= sum(len(c.evidence) for c in sure.criteria)
     assert all(len(c.evidence) <= 1 for c in unsure.criteria)  # the strongest clause alone stands for it
+
+
+def test_a_story_told_across_sentences_with_details_reaches_level_3_not_4(bank, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Clauses of a story rarely name their criterion alone; several sentences with details lift the cap to level 3."""
+    question = bank.question("failure-you-owned")
+    story = (
+        "Last March I merged a schema migration that locked the orders table for forty minutes during peak "
+        "traffic, and about 2,000 checkouts failed. "
+        "Afterwards I built a CI check in our deploy pipeline that flags any ALTER TABLE on a table above ten "
+        "million rows and routes it through gh-ost with a throttle. "
+        "I also wrote the runbook for online migrations and walked the twelve engineers of the payments team "
+        "through it, so the check and the runbook became the default for every schema change."
+    )
+    monkeypatch.setattr(quote_confidence, "threshold", lambda: 1.01)  # no clause is likely enough alone
+    told = {c.id: c for c in RubricGrader().grade(question, [story]).criteria}
+    assert told["prevention"].level == 3
+    assert max(c.score for c in told.values()) <= 3.4  # never level 4 on clauses none of which is sure
+    monkeypatch.setattr(rubric, "CORROBORATING_DETAILS", 1000)
+    alone = RubricGrader().grade(question, [story]).criteria
+    prevention = next(c for c in alone if c.id == "prevention")
+    assert prevention.score <= 2.4 and "shows this clearly" in prevention.rationale
+
+
+def test_a_story_criterion_no_clause_shows_clearly_is_held_at_level_3(bank) -> None:  # type: ignore[no-untyped-def]
+    entry = next(e for e in yaml.safe_load((TUNING / "second_set.yaml").read_text())
+                 if e["question_id"] == "disagree-and-commit")
+    grade = RubricGrader().grade(bank.question(entry["question_id"]), [entry["strong"]])
+    held = [c for c in grade.criteria if "Told across several sentences" in c.rationale]
+    assert held and all(c.score == 3.4 and c.level == 3 for c in held)
 
 
 def test_the_model_file_matches_the_features() -> None:

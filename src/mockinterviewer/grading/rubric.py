@@ -23,7 +23,9 @@ Owns the scoring used everywhere offline (interviews, reports, and the grader-ag
 6. Confidence: of the clauses that may show a criterion, only those the quote confidence model
    (grading/quote_confidence.py, fitted on readers' judgements of tuning quotes) finds more likely
    shown than not are quoted; when none is, the strongest alone is quoted and the criterion stays
-   below level 3. Level 3 also needs a concrete detail (grading/specificity.py) in what backs it.
+   below level 3, unless what backs it is told across sentences with concrete details (a story,
+   whose clauses read alone rarely name the criterion): then at level 3 at most. Level 3 also
+   needs a concrete detail (grading/specificity.py) in what backs it.
 
 `covered_criteria` runs steps 3-5 alone, for the offline interviewer's choice of follow-up.
 """
@@ -85,6 +87,9 @@ QUOTE_OF_TOP = 0.25  # a second or third quote adds at least this share of the f
 PROBLEM_CAP = 1.0
 # A criterion none of whose clauses is likely to show it (grading/quote_confidence.py) stays below level 3.
 UNSURE_CAP = 0.6
+CORROBORATING_SENTENCES = 2  # ... unless it is told in this many sentences of its backing ...
+CORROBORATING_DETAILS = 3  # ... with this many concrete details (2 put 3 more weak tuning answers at level 3) ...
+CORROBORATED_CAP = 0.85  # ... and then stays at level 3 at most (3.4 of 4): no one clause shows it clearly
 RED_FLAG_CAP = 0.25  # a criterion whose words a red-flag clause uses stays at level 1 at most
 RICH_CRITERION_TERMS = 8  # a criterion described by this many rubric words needs more than one of them
 MIN_STEMS = 2  # distinct rubric words an answer must use before a criterion can pass its lowest level
@@ -708,8 +713,12 @@ def _finish(crit: _CompiledCriterion, m: _Measure, evidence: _Evidence, answer: 
         notes.append("The answer says the opposite of what this criterion asks, so it stays at level 1 at most.")
     backing = _backing(m, evidence.support) if quotes else []
     if evidence.odds < quote_confidence.threshold() and level > UNSURE_CAP * scale_max:
-        level = UNSURE_CAP * scale_max
-        notes.append("Nothing you said shows this clearly, so it stays below level 3.")
+        if not _corroborated(backing, answer):
+            level = UNSURE_CAP * scale_max
+            notes.append("Nothing you said shows this clearly, so it stays below level 3.")
+        elif level > CORROBORATED_CAP * scale_max:
+            level = CORROBORATED_CAP * scale_max
+            notes.append("Told across several sentences, but none shows it clearly alone, so it stays at level 3.")
     detailed = sum(answer.units[u].details for u in backing) >= RICH_CLAUSE_DETAILS
     if crit.vectors is not None and len(backing) < 2 and not detailed and level > ONE_CLAUSE_CAP * scale_max:
         # level 3 is the mechanism with its trade-off and a recommendation: more than one clause says
@@ -727,6 +736,22 @@ def _finish(crit: _CompiledCriterion, m: _Measure, evidence: _Evidence, answer: 
         notes.append('Told only as "we": your own part is not clear, so it stays at level 1 at most.')
     problems = _named_problems(m, answer, level, scale_max)
     return _Match(m.coverage, level, quotes, m.matched, m.missing, m.bare, problems, notes)
+
+
+def _corroborated(backing: Sequence[int], answer: _Answer) -> bool:
+    """Told across sentences with concrete details: a story's level rests on more than one doubtful clause.
+
+    The quote confidence model doubts most clauses of a story read alone (a behavioral criterion is
+    told over several sentences, none of which names it), so on the tuning sets it held 94 of 256
+    strong behavioral criteria below level 3, and 87 of 256 mediocre ones. Backed by clauses of
+    CORROBORATING_SENTENCES sentences with CORROBORATING_DETAILS concrete details between them, the
+    criterion may reach level 3 (not 4): strong behavioral tuning answers at the hire bar went from 30
+    to 42 of 62, the mediocre ones stayed where they were (mean 1.80) and no weak answer gained a
+    level-3 criterion. Lifted to level 4 as well, the second set's plain gap grew from 0.34 to 0.42.
+    """
+    sentences_told = {answer.units[u].sentence for u in backing}
+    details = sum(answer.units[u].details for u in backing)
+    return len(sentences_told) >= CORROBORATING_SENTENCES and details >= CORROBORATING_DETAILS
 
 
 def _named_problems(m: _Measure, answer: _Answer, level: float, scale_max: int) -> list[str]:
