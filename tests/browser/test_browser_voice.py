@@ -1,9 +1,10 @@
 """A candidate answers aloud in a real browser: Chromium's fake microphone plays an espeak-ng answer, the
 page records it (MediaRecorder, WebM/Opus), uploads it, and the transcript shown holds the spoken key words;
-corrected and sent, it is the turn with its audio and delivery figures. The interviewer's words go to the
-browser's speech synthesis. Hands-free, the server's Silero VAD ends the answer: the microphone's file holds a
-2 s pause mid-answer (which must not end it) and a fan's hum under everything, and the answer ends about 3 s
-after the last word. A denied microphone falls back to typing."""
+corrected and sent, it is the turn with its audio and delivery figures. The interviewer's words are played
+from the server's espeak-ng, or go to the browser's speech synthesis when the candidate picks it (the choice
+is kept), and to the browser's voice when the server's cannot be had. Hands-free, the server's Silero VAD ends
+the answer: the microphone's file holds a 2 s pause mid-answer (which must not end it) and a fan's hum under
+everything, and the answer ends about 3 s after the last word. A denied microphone falls back to typing."""
 
 from __future__ import annotations
 
@@ -78,6 +79,7 @@ def test_a_candidate_answers_aloud_and_the_transcript_is_committed_with_its_audi
     log_in(page, "ada")
     session_id = start_interview(page)
     question = next(t for t in live_app.store.load_session(session_id).turns if t.kind is TurnKind.QUESTION)
+    page.get_by_label("Interviewer's voice").select_option("browser")  # the server's voice is the first choice
     page.wait_for_function("window.__spoken && window.__spoken.length > 0")
     spoken = page.evaluate("window.__spoken")
     assert spoken and question.text.split("\n")[0] in spoken[-1]  # the interviewer's words, read aloud
@@ -103,6 +105,58 @@ def test_a_candidate_answers_aloud_and_the_transcript_is_committed_with_its_audi
     assert answer.meta["transcript"] == transcript.strip()
     assert answer.meta["delivery"]["words"] >= 10 and Path(answer.meta["audio"]).is_file()
     assert not listened  # push-to-talk: the candidate ends the answer, nothing listens for its end
+
+
+# playing, a second in (the opening and the question take half a minute to say)
+PLAYED = "(p) => p.getAttribute('src') && !p.paused && p.currentTime > 1 && p.played.length > 0"
+
+
+def test_the_server_speaks_the_question_and_the_browser_voice_or_silence_is_a_kept_choice(
+        page: Page, live_app: LiveApp, screenshot: Callable[[Page, str], Path]) -> None:
+    page.add_init_script(SPOKEN_LOG)
+    sounds: list[tuple[str, int, str]] = []
+    page.on("response", lambda response: sounds.append(
+        (response.url, response.status, response.headers.get("content-type", "")))
+            if "/speech" in response.url else None)
+    log_in(page, "ada")
+    session_id = start_interview(page)
+    last = live_app.store.load_session(session_id).turns[-1]
+    choice = page.get_by_label("Interviewer's voice")
+    expect(choice).to_have_value("server")  # the default where the server has espeak-ng
+    player = page.locator("#voice-player")
+    expect(player).to_have_attribute("src", f"/interviews/{session_id}/speech?turn={last.index}")
+    page.wait_for_function(PLAYED, arg=player.element_handle())
+    page.evaluate("(p) => { p.playbackRate = 16; }", player.element_handle())  # the rest, quickly
+    page.wait_for_function("(p) => p.ended", arg=player.element_handle())  # played to its end
+    assert page.evaluate("(p) => p.duration", player.element_handle()) > 5
+    assert (f"{live_app.url}/interviews/{session_id}/speech?turn={last.index}", 200, "audio/wav") in sounds
+    assert page.evaluate("window.__spoken") == []  # one voice at a time
+    screenshot(page, "server-voice")
+
+    choice.select_option("off")
+    page.reload()
+    expect(page.get_by_label("Interviewer's voice")).to_have_value("off")  # kept in this browser
+    expect(page.get_by_role("button", name="Read aloud again")).to_be_hidden()
+    assert page.evaluate("window.__spoken") == [] and page.locator("#voice-player").get_attribute("src") is None
+    page.get_by_label("Interviewer's voice").select_option("server")
+
+
+def test_when_the_server_cannot_speak_the_page_says_so_and_the_browser_reads_the_words(
+        page: Page, live_app: LiveApp) -> None:
+    page.add_init_script(SPOKEN_LOG)
+    page.route(re.compile(r"/interviews/[0-9a-f]+/speech\?turn=\d+$"), lambda route: route.fulfill(
+        status=503, content_type="application/json",
+        body='{"error": "The server cannot speak the interviewer\'s words (espeak-ng is not installed on it). '
+             'Choose the browser voice, or read them."}'))
+    log_in(page, "bob")
+    session_id = start_interview(page)
+    question = next(t for t in live_app.store.load_session(session_id).turns if t.kind is TurnKind.QUESTION)
+    status = page.locator("#voice-status")
+    expect(status).to_contain_text("espeak-ng is not installed on it")
+    expect(status).to_contain_text("The browser's voice reads the words instead.")
+    page.wait_for_function("window.__spoken && window.__spoken.length > 0")
+    assert question.text.split("\n")[0] in page.evaluate("window.__spoken")[-1]
+    expect(answer_box(page)).to_be_editable()
 
 
 def test_hands_free_a_pause_does_not_end_the_answer_and_the_silence_after_it_does(

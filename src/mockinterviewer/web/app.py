@@ -61,7 +61,8 @@ SECURITY_HEADERS = [
 
 
 class _SecurityHeaders:
-    """Adds the headers above to every response, and `Cache-Control: no-store` to the pages."""
+    """Adds the headers above to every response, and `Cache-Control: no-store` to the pages (unless a response
+    sets its own, as the interviewer's spoken words do)."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -76,8 +77,8 @@ class _SecurityHeaders:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
                 headers.extend(SECURITY_HEADERS)
-                if not static:
-                    headers.append((b"cache-control", b"no-store"))
+                if not static and not any(name.lower() == b"cache-control" for name, _ in headers):
+                    headers.append((b"cache-control", b"no-store"))  # a response that says otherwise knows why
                 message["headers"] = headers
             await send(message)
 

@@ -21,13 +21,13 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.responses import FileResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, Response
 
-from mockinterviewer.errors import NotFoundError
 from mockinterviewer.grading.delivery_words import delivery_figures
 from mockinterviewer.store.accounts import Account
 from mockinterviewer.store.deletion import audio_folder
 from mockinterviewer.transcript import Session, TurnKind
+from mockinterviewer.web.candidate_posts import viewed_session
 
 if TYPE_CHECKING:
     from mockinterviewer.web.app import Web
@@ -101,13 +101,10 @@ def add_audio_routes(app: FastAPI, web: Web, *, not_found: Page) -> None:
 
     @app.get("/sessions/{session_id}/audio/{name}")
     def answer_audio(request: Request, session_id: str, name: str) -> Response:  # run in the thread pool
-        viewer = web.viewer(request)
-        if viewer is None:
-            return RedirectResponse("/login", status_code=303)
-        try:
-            full_id = web.accounts.require_session(viewer, session_id)
-        except NotFoundError:
-            return not_found(request, viewer)
+        viewed = viewed_session(web, request, session_id, not_found=not_found)
+        if isinstance(viewed, Response):
+            return viewed
+        viewer, full_id = viewed
         path = audio_file(data_dir, full_id, name) if full_id == session_id else None
         if path is None:
             return not_found(request, viewer)

@@ -1,6 +1,8 @@
 """Who may post to an interview beyond its reply form (the code editor, the voice answer): the candidate
 who owns the session, with the page's CSRF token. Everyone else gets the same answers as the reply form:
-the login page, 403 for a coach or a form without its token, 404 for a session not theirs."""
+the login page, 403 for a coach or a form without its token, 404 for a session not theirs. What the
+interview page fetches for its candidate alone (the interviewer's spoken words) is the owner's too: anyone
+else gets the login page or a 404."""
 
 from __future__ import annotations
 
@@ -55,6 +57,28 @@ async def candidate_post(web: Web, request: Request, session_id: str, *, not_fou
     except NotFoundError:
         return not_found(request, viewer)
     return Posted(viewer, form, full_id)
+
+
+def viewed_session(web: Web, request: Request, session_id: str, *, not_found: Page) -> tuple[Account, str] | Response:
+    """The viewer and the full id of a session they may see, or the login page or a 404 for anyone else."""
+    viewer = web.viewer(request)
+    if viewer is None:
+        return RedirectResponse("/login", status_code=303)
+    try:
+        return viewer, web.accounts.require_session(viewer, session_id)
+    except NotFoundError:
+        return not_found(request, viewer)
+
+
+def candidate_get(web: Web, request: Request, session_id: str, *, not_found: Page) -> str | Response:
+    """The full id of the viewer's own session for a fetch at its own address, or the response for anyone else."""
+    viewed = viewed_session(web, request, session_id, not_found=not_found)
+    if isinstance(viewed, Response):
+        return viewed
+    viewer, full_id = viewed
+    if viewer.role is not Role.CANDIDATE or full_id != session_id:  # a coach reads it; a prefix is not its address
+        return not_found(request, viewer)
+    return full_id
 
 
 def seconds_on_reply(request: Request, session_id: str) -> float:

@@ -46,6 +46,7 @@ from mockinterviewer.transcript import SessionStatus
 from mockinterviewer.web.answer_end import HandsFreeAnswers
 from mockinterviewer.web.candidate_posts import Page, Posted, candidate_post, keep_notes
 from mockinterviewer.web.channel import BrowserChannel
+from mockinterviewer.web.interviewer_speech import add_speech_routes
 
 if TYPE_CHECKING:
     from mockinterviewer.web.app import Web
@@ -217,6 +218,7 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
     app.state.hands_free_answers = hands_free
     web.templates.env.globals["voice_settings"] = voice.voice  # the page's answer limit, silence time and model
     web.templates.env.globals["speech_model"] = Path(voice.voice.stt_model).name  # a model's folder, not its path
+    add_speech_routes(app, web, voice.voice, not_found=not_found)  # the interviewer's words, spoken by the server
 
     async def audio_post(request: Request, session_id: str, limit: int, what: str) -> Posted | Response:
         """The candidate's checked post carrying audio of at most `limit` bytes, or the response refusing it."""

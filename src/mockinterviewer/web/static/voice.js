@@ -1,10 +1,12 @@
-// Voice in the browser interview (voice.html): the interviewer's words spoken by the browser's own speech
-// synthesis, and the candidate's answer recorded (push-to-talk, or hands-free), uploaded with the CSRF
-// token, transcribed on the server and put in the answer box for correction; Send then commits it with its
-// recording. Hands-free, each new piece of the recording goes to the server while it records, and the
-// server says when the answer is over by the terminal's own rule (Silero VAD: the thinking time of silence
-// after speech ends it, a shorter pause does not). Whatever fails (no microphone, a denied permission, an unsupported browser, a failed
-// upload) says so in plain words and leaves the answer box for typing; nothing typed is replaced.
+// Voice in the browser interview (voice.html): the interviewer's words spoken by the server (espeak-ng) or
+// by the browser's own speech synthesis, as the candidate chooses; and the candidate's answer recorded
+// (push-to-talk, or hands-free), uploaded with the CSRF token, transcribed on the server and put in the
+// answer box for correction; Send then commits it with its recording. Hands-free, each new piece of the
+// recording goes to the server while it records, and the server says when the answer is over by the
+// terminal's own rule (Silero VAD: the thinking time of silence after speech ends it, a shorter pause does
+// not). Whatever fails (no microphone, a denied permission, an unsupported browser, a failed upload, a
+// server without a voice) says so in plain words and leaves the answer box for typing; nothing typed is
+// replaced.
 (function () {
   "use strict";
   var panel = document.getElementById("voice");
@@ -16,14 +18,16 @@
   var tokenField = document.getElementById("voice-token");
   var recordButton = document.getElementById("voice-record");
   var handsFree = document.getElementById("voice-hands-free");
-  var speakBox = document.getElementById("voice-speak");
+  var voiceOut = document.getElementById("voice-out");
+  var player = document.getElementById("voice-player");
   var sayAgain = document.getElementById("voice-say-again");
   var statusLine = document.getElementById("voice-status");
   var sendButton = form.querySelector("button[value=send]");
   var csrf = form.querySelector("input[name=csrf]").value;
   var maxSeconds = parseFloat(panel.dataset.maxSeconds) || 600;
   var silenceSeconds = parseFloat(panel.dataset.silenceSeconds) || 3;
-  var SPEAK_KEY = "mockinterviewer.speak";
+  var SPEAK_KEY = "mockinterviewer.speak";  // "0": the interviewer's words were not to be read aloud (before VOICE_KEY)
+  var VOICE_KEY = "mockinterviewer.voice";  // "server", "browser" or "off"
   var HANDS_FREE_KEY = "mockinterviewer.handsFree";
   var PIECE_MS = 500;  // how often the recording hands over a piece (and, hands-free, the server checks it)
   panel.hidden = false;
@@ -41,6 +45,13 @@
   }
 
   // -- the interviewer's words, spoken --------------------------------------------------------------
+  // By the server (espeak-ng: an <audio> element playing /interviews/{id}/speech), by the browser's own
+  // speech synthesis, or not at all: the candidate's choice, kept in this browser. The server's voice is the
+  // first choice where the server has one; when it fails, the page says why and the browser's voice (if
+  // any) reads the words instead.
+
+  var browserVoice = Boolean(window.speechSynthesis && window.SpeechSynthesisUtterance);
+  var serverVoice = panel.dataset.serverVoice === "1";
 
   function lastInterviewerWords() {
     var turns = document.querySelectorAll("article.turn");
@@ -57,14 +68,30 @@
     return words.join("\n");
   }
 
-  function speak() {
-    var words = lastInterviewerWords();
-    if (!window.speechSynthesis || !window.SpeechSynthesisUtterance) {
-      sayAgain.hidden = true;
-      speakBox.parentNode.hidden = true;
-      return;
+  function offers(choice) {
+    return choice === "off" || (choice === "server" ? serverVoice : browserVoice);
+  }
+
+  function firstChoice() {
+    var kept = window.localStorage.getItem(VOICE_KEY);
+    if (kept === null && window.localStorage.getItem(SPEAK_KEY) === "0") {
+      kept = "off";  // the tick box that came before the choice
     }
-    if (!words) {
+    if (kept && offers(kept)) {
+      return kept;
+    }
+    return serverVoice ? "server" : (browserVoice ? "browser" : "off");
+  }
+
+  function hush() {
+    player.pause();
+    if (browserVoice) {
+      window.speechSynthesis.cancel();
+    }
+  }
+
+  function speakInBrowser(words) {
+    if (!browserVoice || !words) {
       return;
     }
     window.speechSynthesis.cancel();
@@ -78,21 +105,73 @@
     window.speechSynthesis.speak(utterance);
   }
 
-  speakBox.checked = window.localStorage.getItem(SPEAK_KEY) !== "0";
-  handsFree.checked = window.localStorage.getItem(HANDS_FREE_KEY) === "1";
-  speakBox.addEventListener("change", function () {
-    window.localStorage.setItem(SPEAK_KEY, speakBox.checked ? "1" : "0");
-    if (!speakBox.checked && window.speechSynthesis) {
-      window.speechSynthesis.cancel();
+  function speakOnServer() {
+    if (player.getAttribute("src") !== panel.dataset.speech) {
+      player.src = panel.dataset.speech;
+    } else {
+      player.currentTime = 0;
     }
+    var playing = player.play();
+    if (playing && playing.catch) {
+      playing.catch(function (error) {  // a failed download is told by the error event below
+        if (error && error.name === "NotAllowedError") {
+          tell("Press \u201cRead aloud again\u201d to hear the question.", false);
+        }
+      });
+    }
+  }
+
+  // The server's sound did not come: its message says why (the element cannot), then the browser speaks.
+  player.addEventListener("error", function () {
+    if (!player.getAttribute("src")) {
+      return;
+    }
+    fetch(panel.dataset.speech, {credentials: "same-origin"}).then(function (response) {
+      return response.json().then(function (data) { return data.error; }, function () {
+        return "The server answered " + response.status + ".";
+      });
+    }, function () {
+      return "No connection to the server.";
+    }).then(function (why) {
+      why = why || "The server's voice could not be played.";
+      tell(why + (browserVoice ? " The browser's voice reads the words instead." : ""), true);
+      player.removeAttribute("src");
+      speakInBrowser(lastInterviewerWords());
+    });
+  });
+
+  function speak() {
+    hush();
+    var words = lastInterviewerWords();
+    if (!words || voiceOut.value === "off") {
+      return;
+    }
+    if (voiceOut.value === "server") {
+      speakOnServer();
+    } else {
+      speakInBrowser(words);
+    }
+  }
+
+  Array.prototype.forEach.call(voiceOut.options, function (option) {
+    if (!offers(option.value)) {
+      option.disabled = true;
+      option.textContent += option.value === "server" ? " (not on this server)" : " (not in this browser)";
+    }
+  });
+  voiceOut.value = firstChoice();
+  sayAgain.hidden = voiceOut.value === "off";
+  handsFree.checked = window.localStorage.getItem(HANDS_FREE_KEY) === "1";
+  voiceOut.addEventListener("change", function () {
+    window.localStorage.setItem(VOICE_KEY, voiceOut.value);
+    sayAgain.hidden = voiceOut.value === "off";
+    speak();
   });
   handsFree.addEventListener("change", function () {
     window.localStorage.setItem(HANDS_FREE_KEY, handsFree.checked ? "1" : "0");
   });
   sayAgain.addEventListener("click", speak);
-  if (speakBox.checked) {
-    speak();
-  }
+  speak();
 
   // -- recording -------------------------------------------------------------------------------------
 
@@ -215,9 +294,7 @@
       };
       recorder.onstop = finished;
       recorder.start(PIECE_MS);
-      if (window.speechSynthesis) {
-        window.speechSynthesis.cancel();
-      }
+      hush();
       recordButton.disabled = false;
       recordButton.textContent = "Stop and transcribe";
       recordButton.classList.add("recording");
