@@ -277,3 +277,16 @@ def test_one_shared_word_is_a_mention_not_a_treatment(bank) -> None:  # type: ig
     grade = RubricGrader().grade(question, ["We should send an idempotency key with every request to be safe."])
     ordering = next(c for c in grade.criteria if c.id == "ordering")
     assert ordering.score <= 1.0
+
+
+def test_a_criterion_never_quotes_a_clause_inside_another_of_its_quotes(bank) -> None:  # type: ignore[no-untyped-def]
+    """A short clause is quoted with its whole sentence; that sentence then shows a clause of it quoted alone too.
+    Before, 25 of 3,125 quotes on the tuning and blind answers repeated part of another quote of their criterion."""
+    tuning = Path(__file__).resolve().parents[1] / "data" / "tuning" / "second_set.yaml"
+    grader = RubricGrader()
+    for entry in yaml.safe_load(tuning.read_text()):
+        question = bank.question(entry["question_id"])
+        for kind in ("strong", "plain"):
+            for criterion in grader.grade(question, [entry[kind]]).criteria:
+                quotes = criterion.evidence
+                assert not [a for i, a in enumerate(quotes) for j, b in enumerate(quotes) if i != j and a in b], quotes

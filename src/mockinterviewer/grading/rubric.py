@@ -698,8 +698,11 @@ def _finish(crit: _CompiledCriterion, m: _Measure, evidence: _Evidence, answer: 
         top = ranked[0][1]
         for unit, weight in ranked[:MAX_QUOTES]:
             quote = answer.units[unit].quote or answer.units[unit].span.text
-            if weight >= QUOTE_OF_TOP * top and quote not in quotes and not any(a in quote for a in against):
-                quotes.append(quote)
+            if weight < QUOTE_OF_TOP * top or any(a in quote for a in against) or any(quote in q for q in quotes):
+                continue
+            # a clause quoted with its whole sentence already shows a clause of that sentence quoted alone
+            quotes = [q for q in quotes if q not in quote]
+            quotes.append(quote)
     notes = list(m.notes)
     if not quotes:
         # no clause shows it: level 0, and no cap to explain (a cap's note would contradict "no sentence")
