@@ -4,11 +4,14 @@ sessions grow. Prints figures, asserts nothing.
 For each size, a fresh SQLite data directory (or --database-url, whose tables are used as they are) gets
 one candidate with that many graded sessions (2 questions of 4 criteria each, from the shipped bank so the
 categories are real; a coach's override on every tenth), then, in process through the app (TestClient):
-p50 and p95 of GET /progress/NAME for the coach (reading + computing + drawing the SVG), and apart from it
-the pure computation (`store.progress.progress`) and the drawing (`web.progress_chart`).
+p50 and p95 of GET /progress/NAME for the coach (reading + computing + drawing the SVG of the newest window
+of graded sessions) and the page's size, the same for a window half way back (`?until=`), and apart from
+them the pure computation (`store.progress.progress`) and the drawing (`web.progress_chart`) of the
+newest window.
 
-Run: .venv/bin/python evals/bench_progress.py [--sizes 10,100,500] [--requests 30]
-Aim: under 300 ms at 100 sessions (a candidate practising daily for three months).
+Run: .venv/bin/python evals/bench_progress.py [--sizes 100,500,2000] [--requests 30]
+Aim: under 300 ms at 100 sessions (a candidate practising daily for three months), and about the same at
+2,000 (a page charts a window of `progress_pages.WINDOW` sessions, whatever the history).
 """
 
 from __future__ import annotations
@@ -99,14 +102,11 @@ def bench(size: int, requests: int, database_url: str | None) -> None:
         token = CSRF.search(client.get("/login").text)
         assert token is not None
         client.post("/login", data={"name": "carol", "password": PASSWORD, "csrf": token.group(1)})
-        page_ms = []
-        for _ in range(requests):
-            t0 = time.perf_counter()
-            response = client.get("/progress/ada")
-            page_ms.append((time.perf_counter() - t0) * 1000)
-            assert response.status_code == 200
         web = app.state.web
-        found = load_progress(web, "ada")
+        found, window = load_progress(web, "ada")
+        middle = f"{size // 2:08x}"  # the session ids are their numbers in hex
+        timed = {"newest window": _time(client, "/progress/ada", requests),
+                 "window half way back": _time(client, f"/progress/ada?until={middle}", requests)}
         sessions = found.sessions
         compute_ms, draw_ms = [], []
         categories = {q.id: q.category for q in web.interviews.bank.questions.values()}
@@ -121,15 +121,28 @@ def bench(size: int, requests: int, database_url: str | None) -> None:
                 for series in category.criteria:
                     line_chart(series, timeline, width=160, height=40, compact=True)
             draw_ms.append((time.perf_counter() - t0) * 1000)
-        print(f"{size:5d} sessions (filled in {filled:.1f} s, page {len(response.content) / 1024:.0f} KB, "
-              f"{len(found.categories)} categories): page p50 {statistics.median(page_ms):6.1f} ms, "
-              f"p95 {pct(page_ms, 0.95):6.1f} ms; compute p50 {statistics.median(compute_ms):5.1f} ms; "
+        print(f"{size:5d} sessions ({window.total} graded, filled in {filled:.1f} s, {len(found.categories)} "
+              f"categories; window of {len(sessions)}): compute p50 {statistics.median(compute_ms):5.1f} ms; "
               f"draw p50 {statistics.median(draw_ms):5.1f} ms")
+        for name, (page_ms, size_kb) in timed.items():
+            print(f"      page, {name:<21} p50 {statistics.median(page_ms):6.1f} ms, p95 {pct(page_ms, 0.95):6.1f} ms, "
+                  f"{size_kb:5.0f} KB")
+
+
+def _time(client: TestClient, path: str, requests: int) -> tuple[list[float], float]:
+    """Milliseconds of each of `requests` GETs of `path`, and the page's size in KB."""
+    page_ms = []
+    for _ in range(requests):
+        t0 = time.perf_counter()
+        response = client.get(path)
+        page_ms.append((time.perf_counter() - t0) * 1000)
+        assert response.status_code == 200 and "That link names no graded session" not in response.text
+    return page_ms, len(response.content) / 1024
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--sizes", default="10,100,500", help="comma-separated numbers of graded sessions")
+    parser.add_argument("--sizes", default="100,500,2000", help="comma-separated numbers of sessions")
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--database-url", default=None, help="another database (e.g. PostgreSQL); default SQLite")
     args = parser.parse_args()

@@ -250,27 +250,21 @@ def test_a_coach_s_candidates_as_a_subquery(search: SessionSearch) -> None:
 @pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
 def test_sessions_stored_before_the_list_migration_get_their_rounds_and_score(
         backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import create_engine, insert
+    from sqlalchemy import column, insert, table
 
     from mockinterviewer.store.account_tables import ScoreOverrideRow, UserRow
-    from mockinterviewer.store.schema import MIGRATIONS
     from mockinterviewer.store.tables import GradeRow, SessionRow
-    from tests.store.conftest import fresh_url
+    from tests.store.conftest import engine_at
 
-    url = fresh_url(backend, tmp_path, request)
-    engine = create_engine(url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.begin() as connection:
-        config.attributes["connection"] = connection
-        command.upgrade(config, "0002")  # a database made before the list's columns existed
+    engine = engine_at("0002", backend, tmp_path, request)  # a database made before the list's columns existed
+    url = engine.url.render_as_string(hide_password=False)
     with engine.begin() as connection:
         connection.execute(insert(SessionRow.__table__).values(
             id="old00001", candidate="ada", loop_id="loop-a", plan=_plan("loop-a", ["screen", "onsite"]).model_dump(),
             status="completed", interviewer="scripted", max_follow_ups=2, created_at=DAY, updated_at=DAY))
-        connection.execute(insert(GradeRow.__table__).values(
+        old_grades = table("grades", *(column(c.name, c.type) for c in GradeRow.__table__.columns
+                                       if c.name != "gradable"))  # as they were before revision 0006
+        connection.execute(insert(old_grades).values(
             session_id="old00001", position=0, question_id="q-screen", grader="rubric",
             data=_grade("screen", 1.0).model_dump(mode="json"), created_at=DAY))
         connection.execute(insert(UserRow.__table__).values(id=1, name="coach", role="coach", password_hash="x",

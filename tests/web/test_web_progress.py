@@ -112,3 +112,47 @@ def test_names_are_shown_as_text_in_the_page_and_the_svg(site: Site) -> None:
     assert "<script" not in page.text and "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text
     titles = [t.text or "" for svg in _svgs(page.text) for t in svg.iter(f"{SVG_NS}title")]
     assert any(f"[bold]{hostile}&amp;" in t for t in titles)  # parsed back: the exact text, never markup
+
+
+def _marks(svg: ET.Element) -> int:
+    return len(list(svg.iter(f"{SVG_NS}circle"))) + len(list(svg.iter(f"{SVG_NS}polygon")))
+
+
+def _window_link(page: str, rel: str) -> str | None:
+    found = re.search(rf'<a rel="{rel}" href="([^"]+)">', page)
+    return found.group(1).replace("&amp;", "&") if found else None
+
+
+def test_a_page_charts_a_window_of_sessions_and_says_which(site: Site) -> None:
+    site.accounts.add_user("erin", Role.CANDIDATE, PASSWORD)
+    site.accounts.assign("carol", "erin")
+    for n in range(25):  # 'legacy' was only assessed (and weak) in the first five sessions
+        scores = {"clarity": 2, "legacy": 0} if n < 5 else {"clarity": 2, "depth": 4}
+        _graded(site.store, f"e{n:03d}", "erin", scores, days_ago=30 - n)
+    carol = logged_in(site, "carol")
+    newest = carol.get("/progress/erin").text
+    assert "Graded sessions 6 to 25 of 25" in newest and "(at most 20 a page)" in newest
+    category = _svgs(newest)[0]
+    assert _marks(category) == 20  # one point a session of the window
+    weakest = newest.split("Weakest criteria", 1)[1].split("</ol>", 1)[0]
+    assert "Legacy" not in weakest and "<strong>Clarity</strong>" in weakest  # over the window only
+    assert "Legacy" not in newest
+    assert _window_link(newest, "next") is None
+    older_link = _window_link(newest, "prev")
+    assert older_link == "/progress/erin?until=e004"
+    older = carol.get(older_link).text
+    assert "Graded sessions 1 to 5 of 25" in older and _marks(_svgs(older)[0]) == 5
+    assert re.search(r"<strong>Legacy</strong> \(Clean Code and Best Practices\): 0% over 3 answers",
+                     older.split("Weakest criteria", 1)[1])
+    assert _window_link(older, "prev") is None and _window_link(older, "next") == "/progress/erin"
+
+
+def test_a_window_link_naming_no_graded_session_shows_the_newest(site: Site) -> None:
+    _graded(site.store, "cccc0001", "ada", {"clarity": 1}, days_ago=2)
+    carol = logged_in(site, "carol")
+    for until in ("nope", "bbbb2222", "<script>x</script>", "x" * 5000):  # bbbb2222: bob's, not ada's
+        response = carol.get("/progress/ada", params={"until": until})
+        assert response.status_code == 200, until
+        assert "That link names no graded session of ada" in response.text, until
+        assert "All 2 graded sessions" in response.text and "<script>x" not in response.text, until
+    assert "That link names no graded session" not in carol.get("/progress/ada?until=cccc0001").text

@@ -15,7 +15,7 @@ from sqlalchemy.engine import Engine
 from mockinterviewer.store.locks import Locks
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
-HEAD = "0005"  # the newest file in migrations/versions; a test checks that they agree
+HEAD = "0006"  # the newest file in migrations/versions; a test checks that they agree
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -375,6 +375,7 @@ class Store:
                         question_id=grade.question_id,
                         grader=grade.grader,
                         data=grade.model_dump(mode="json"),
+                        gradable=grade.gradable,
                         created_at=utcnow(),
                     )
                 )

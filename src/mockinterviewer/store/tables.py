@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Index, Integer, String, Text, UniqueConstraint, true
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -65,7 +65,11 @@ class TurnRow(Base):
 
 class GradeRow(Base):
     __tablename__ = "grades"
-    __table_args__ = (UniqueConstraint("session_id", "position", name="uq_grade_position"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "position", name="uq_grade_position"),
+        # whether a session has a gradable question, from the index alone (the progress page; migration 0006)
+        Index("ix_grades_session_id_gradable", "session_id", "gradable"),
+    )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     session_id: Mapped[str] = mapped_column(ForeignKey("sessions.id", ondelete="CASCADE"), index=True)
@@ -74,3 +78,5 @@ class GradeRow(Base):
     grader: Mapped[str] = mapped_column(String(40))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    # the grade's `gradable`, kept beside its JSON so the progress page counts sessions in SQL
+    gradable: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
