@@ -5,6 +5,8 @@ are dropped), the sessions are made by bulk inserts (8 turns and 2 graded questi
 one coach following them all, so the coach's list holds all 10,000). Then, against a real
 `mockinterviewer serve` process on loopback:
 
+- in process, without HTTP: p50 and p95 of `SessionSearch.page` for the coach, the first page against a
+  page half way down and the last one (each reached by its "older" cursor);
 - p50 and p95 latency of the sessions list: the first page, a filtered page (candidate, round, score
   range and dates), a page half way down and the last page (reached by their "older" cursor: the list
   seeks, so a deep page should cost what the first does), and of a session page; one request at a time;
@@ -47,6 +49,7 @@ from mockinterviewer.store import Store  # noqa: E402
 from mockinterviewer.store.account_tables import AssignmentRow, UserRow  # noqa: E402
 from mockinterviewer.store.accounts import hash_password  # noqa: E402
 from mockinterviewer.store.session_order import Position  # noqa: E402
+from mockinterviewer.store.session_search import SessionFilter, SessionSearch, assigned_to  # noqa: E402
 from mockinterviewer.store.tables import Base, GradeRow, SessionRoundRow, SessionRow, TurnRow  # noqa: E402
 from mockinterviewer.web.sessions_list import cursor_text  # noqa: E402
 
@@ -216,17 +219,46 @@ def older_than(position: Position) -> str:
     return "older_than=" + cursor_text(position)
 
 
+def deep_pages(positions: list[Position]) -> list[tuple[str, Position]]:
+    """The page half way down and the last page, each named, with the cursor its "older" link carries."""
+    middle, last = (len(positions) // 50) * 25, ((len(positions) - 1) // 25) * 25  # the first row of a page
+    return [(f"page from row {middle + 1:,}", positions[middle - 1]),
+            (f"last page (row {last + 1:,})", positions[last - 1])]
+
+
+def in_process(url: str, home: Path, positions: list[Position], requests: int) -> dict[str, list[float]]:
+    """Seconds of each `SessionSearch.page` call for the coach, by page (the database alone, no HTTP)."""
+    store = Store(url, home)
+    search = SessionSearch(store)
+    with store.engine.connect() as db:
+        coach = db.execute(text("SELECT id FROM users WHERE name = 'coach'")).scalar_one()
+    timings: dict[str, list[float]] = {}
+    pages: list[tuple[str, Position | None]] = [("first page", None), *deep_pages(positions)]
+    for name, cursor in pages:
+        def read(at: Position | None = cursor) -> None:
+            search.page(SessionFilter(), candidates=assigned_to(coach), older_than=at, size=25)
+        for _ in range(5):
+            read()
+        timings[name] = []
+        for _ in range(requests):
+            started = time.perf_counter()
+            read()
+            timings[name].append(time.perf_counter() - started)
+    store.engine.dispose()
+    return timings
+
+
 def one_at_a_time(base: str, positions: list[Position], requests: int) -> dict[str, list[float]]:
     coach = login(base, "coach")
     ids = [p.session_id for p in positions]
-    middle, last = (len(ids) // 50) * 25, ((len(ids) - 1) // 25) * 25  # the first row of a page
+    (middle_name, middle), (last_name, last) = deep_pages(positions)
     day = datetime.now(UTC).date()
     kinds = {
         "list, first page": lambda _i: "/sessions",
         "list, filtered": lambda i: (f"/sessions?candidate=cand{i % CANDIDATES:03d}&round={ROUNDS[i % len(ROUNDS)]}"
                                      f"&min_score=1&max_score=3.5&from={day - timedelta(days=300)}&to={day}"),
-        f"list, page from row {middle + 1:,}": lambda _i: f"/sessions?{older_than(positions[middle - 1])}",
-        f"list, last page (row {last + 1:,})": lambda _i: f"/sessions?{older_than(positions[last - 1])}",
+        f"list, {middle_name}": lambda _i: f"/sessions?{older_than(middle)}",
+        f"list, {last_name}": lambda _i: f"/sessions?{older_than(last)}",
         "list, status interrupted": lambda _i: f"/sessions?status=interrupted&{older_than(positions[50])}",
         "session page": lambda i: f"/sessions/{ids[(i * 7919) % len(ids)]}",
     }
@@ -327,6 +359,9 @@ def bench(backend: str, url: str, home: Path, args: argparse.Namespace) -> None:
     started = time.perf_counter()
     positions = fill(url, home, args.sessions)
     print(f"\n{backend}: {len(positions):,} sessions stored in {time.perf_counter() - started:.1f} s (bulk inserts)")
+    for name, values in in_process(url, home, positions, args.requests).items():
+        print(f"  store only, {name:<22} p50 {pct(values, 0.5) * 1000:6.1f} ms   p95 {pct(values, 0.95) * 1000:6.1f} ms"
+              f"   (SessionSearch.page for the coach, in process)")
     with serving(url, home, workers=1) as (base, _pid):
         for name, values in one_at_a_time(base, positions, args.requests).items():
             print(f"  {name:<28} p50 {pct(values, 0.5) * 1000:6.1f} ms   p95 {pct(values, 0.95) * 1000:6.1f} ms"
