@@ -18,8 +18,16 @@ records: the time each piece takes (median, worst), where the server declared th
 the last word, in the recording's time), and the cost of one piece at the end of a ten-minute answer (the
 container is read again from its start for each piece).
 
-Run: .venv/bin/python evals/bench_browser_voice.py            (about two minutes; needs espeak-ng)
-     .venv/bin/python evals/bench_browser_voice.py tiny.en    (one model only, and hands-free)
+End of a hands-free answer (tiny.en): a 20 s and a 60 s answer, then 5 s of quiet, posted in half-second
+pieces in real time (as a recorder hands them over) until the server says the answer is over; then, as the
+page did before, the whole recording uploaded to `/voice` (the server only listened for the end), and as
+it does now, the last piece posted to `/voice-finish` (the server transcribed the answer part by part, at
+its pauses, while it came). Printed: the time from the end of the speech to the transcript returned (it
+holds the 3 s thinking time that ends an answer), and from the answer declared over to the transcript.
+
+Run: .venv/bin/python evals/bench_browser_voice.py            (about six minutes; needs espeak-ng)
+     .venv/bin/python evals/bench_browser_voice.py tiny.en    (one model only, hands-free and its end)
+     .venv/bin/python evals/bench_browser_voice.py end        (the end of a hands-free answer only)
 Aim (issue 11): end of a 20 s answer to its transcript on screen under 2 s on two cores with tiny.en.
 """
 
@@ -57,14 +65,19 @@ ANSWER = (
     "each one could be rolled back. We used Kafka for the events and idempotent consumers for the retries. "
     "The result was half the incidents."
 )
+LONGER = (  # the middle of a 60 s answer
+    "After that I moved the invoices to a new database. We copied the data twice, compared every row, and only "
+    "then switched the readers over, one region at a time. The hardest part was the reports, because finance "
+    "needed them on the first day of each month, so we froze the schema for that week."
+)
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
-def spoken_answer() -> np.ndarray:
+def spoken_answer(text: str = ANSWER) -> np.ndarray:
     tts = EspeakTTS("en-us", 175, 2)
     if not tts.available():
         sys.exit("espeak-ng is not installed: apt-get install espeak-ng")
-    speech = tts.synthesize(ANSWER)
+    speech = tts.synthesize(text)
     return resample(speech.samples, speech.rate)
 
 
@@ -184,7 +197,59 @@ def bench_hands_free(samples: np.ndarray) -> None:
           f"{statistics.median(late) * 1000:.0f} ms (load average {os.getloadavg()[0]:.1f})")
 
 
+def hands_free_end(samples: np.ndarray, *, in_parts: bool) -> tuple[float, float, str]:
+    """Seconds from the end of the speech, and from the answer declared over, to the transcript; its text."""
+    last_word = voiced_end(samples) / SAMPLE_RATE
+    padded = np.concatenate([samples, np.zeros(5 * SAMPLE_RATE, np.int16)])
+    data = webm(padded, live=True)
+    step = int(len(data) / (padded.size / SAMPLE_RATE) * PIECE_SECONDS)
+    with interview("tiny.en") as (client, session_id, token):
+        if not in_parts:  # as before: the server only listens for the end
+            client.app.state.hands_free_answers._transcribe_later = None
+        warm = webm(samples[: 3 * SAMPLE_RATE])  # the model loads before the answer, as on a server in use
+        client.post(f"/interviews/{session_id}/voice", data={"csrf": token},
+                    files={"audio": ("answer.webm", warm, "audio/webm")})
+        began = time.perf_counter()
+        for n, offset in enumerate(range(0, len(data), step)):
+            time.sleep(max(0.0, began + (n + 1) * PIECE_SECONDS - time.perf_counter()))  # the recorder's pace
+            verdict = client.post(f"/interviews/{session_id}/voice-listen",
+                                  data={"csrf": token, "recording": "e" * 24, "offset": str(offset)},
+                                  files={"piece": ("piece.webm", data[offset : offset + step], "audio/webm")}).json()
+            if verdict.get("over") or "error" in verdict:
+                break
+        over = time.perf_counter()
+        rest, end = min(offset + step, len(data)), min(offset + step + step // 2, len(data))  # the recorder's last
+        if in_parts:
+            response = client.post(f"/interviews/{session_id}/voice-finish",
+                                   data={"csrf": token, "recording": "e" * 24, "offset": str(rest)},
+                                   files={"piece": ("piece.webm", data[rest:end], "audio/webm")})
+        else:
+            response = client.post(f"/interviews/{session_id}/voice", data={"csrf": token},
+                                   files={"audio": ("answer.webm", data[:end], "audio/webm")})
+        done = time.perf_counter()
+    heard = response.json()
+    return done - (began + last_word), done - over, str(heard.get("text") or heard.get("error"))
+
+
+def bench_hands_free_end(samples: np.ndarray) -> None:
+    long = np.concatenate([samples, np.zeros(SAMPLE_RATE, np.int16), spoken_answer(LONGER),
+                           np.zeros(SAMPLE_RATE, np.int16), samples])
+    print("end of a hands-free answer to its transcript (tiny.en; pieces posted in real time; the 3 s thinking "
+          "time is in the first figure):")
+    for answer in (samples, long):
+        seconds = answer.size / SAMPLE_RATE
+        for in_parts, how in ((False, "before: whole recording uploaded"), (True, "after:  last piece only      ")):
+            after_speech, after_over, text = hands_free_end(answer, in_parts=in_parts)
+            expected = ANSWER if answer is samples else f"{ANSWER} {LONGER} {ANSWER}"
+            print(f"  {seconds:4.0f} s answer, {how}: {after_speech:5.2f} s after the speech ended, "
+                  f"{after_over:5.2f} s after the answer was declared over   WER "
+                  f"{word_error_rate([(expected, text)]):.3f}   (load average {os.getloadavg()[0]:.1f})")
+
+
 def main() -> None:
+    if sys.argv[1:] == ["end"]:
+        bench_hands_free_end(spoken_answer())
+        return
     models = [m for m in sys.argv[1:] if m in MODELS] or list(MODELS)
     samples = spoken_answer()
     seconds = samples.size / SAMPLE_RATE
@@ -195,7 +260,7 @@ def main() -> None:
     for model in models:
         bench(model, recording, seconds)
     bench_hands_free(samples)
-
+    bench_hands_free_end(samples)
 
 
 if __name__ == "__main__":

@@ -175,6 +175,8 @@ def test_hands_free_a_pause_does_not_end_the_answer_and_the_silence_after_it_doe
 
     page.route(re.compile(r"/interviews/[0-9a-f]+/voice-listen$"), keep(verdicts))
     page.route(re.compile(r"/interviews/[0-9a-f]+/voice$"), keep(uploads))
+    finishes: list[dict[str, Any]] = []
+    page.route(re.compile(r"/interviews/[0-9a-f]+/voice-finish$"), keep(finishes))
     problems: list[str] = []  # script errors and CSP refusals
     page.on("console", lambda message: problems.append(message.text) if message.type == "error" else None)
     page.on("pageerror", lambda error: problems.append(str(error)))
@@ -197,8 +199,27 @@ def test_hands_free_a_pause_does_not_end_the_answer_and_the_silence_after_it_doe
     # in the recording's own time; the page stopped recording soon after, in the browser's time
     assert abs(over[0]["speech_end"] - last_word) < 1.0, (over, last_word)
     assert 2.7 <= over[0]["heard"] - last_word <= 4.0, (over, last_word)
-    assert uploads and 2.7 <= uploads[-1]["seconds"] - last_word <= 5.0, (uploads, last_word)
+    # the server had transcribed the answer up to its last pause: only the last piece went, not the recording
+    assert not uploads and len(finishes) == 1, (uploads, finishes)
+    assert 2.7 <= finishes[0]["seconds"] - last_word <= 5.0, (finishes, last_word)
+    assert finishes[0]["last_part_seconds"] < 5.0, finishes  # the quiet after the words, at most
     assert not problems, problems
+
+
+def test_hands_free_when_the_server_lost_the_recording_the_whole_of_it_is_uploaded(
+        page: Page, live_app: LiveApp) -> None:
+    page.route(re.compile(r"/interviews/[0-9a-f]+/voice-finish$"), lambda route: route.fulfill(
+        status=409, content_type="application/json",
+        body='{"error": "The page and the server lost track of this recording."}'))
+    uploads: list[str] = []
+    page.on("request", lambda request: uploads.append(request.url) if request.url.endswith("/voice") else None)
+    log_in(page, "bob")
+    start_interview(page)
+    page.get_by_label(re.compile(r"End after 3 s of silence")).check()
+    page.get_by_role("button", name="Record answer").click()
+    expect(answer_box(page)).to_have_value(re.compile("latency", re.I), timeout=TRANSCRIBED)
+    assert len(uploads) == 1
+    expect(page.locator("#voice-status")).to_contain_text("correct it if needed")
 
 
 def test_a_denied_microphone_falls_back_to_typing(browser_type: BrowserType, browser_type_launch_args: dict[str, Any],

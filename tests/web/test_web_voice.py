@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from mockinterviewer.config import load_settings
 from mockinterviewer.errors import InputError
-from mockinterviewer.speech.audio import SAMPLE_RATE, resample, to_int16
+from mockinterviewer.speech.audio import SAMPLE_RATE, load_audio, resample, to_int16
 from mockinterviewer.transcript import TurnKind
 from mockinterviewer.web import create_app, voice_pages
 from tests.speech import noise
@@ -230,15 +230,92 @@ def test_hands_free_a_pause_does_not_end_the_answer_and_the_thinking_time_after_
     assert abs(over["speech_end"] - last_word) < 0.6, (over, last_word)  # the speech ends at the last word
     assert 2.8 <= over["heard"] - last_word <= 3.6, (over, last_word)  # and the answer 3 s after it
     assert over["speech_start"] is not None and over["speech_start"] < 0.5
-    assert len(site.client.app.state.hands_free_answers) == 0  # an answer over is forgotten
+    assert len(site.client.app.state.hands_free_answers) == 1  # kept for its last piece
+    rest = min(offset + step, len(data))
+    heard = finish(ada, session_id, recording, rest, data[rest:], csrf)
+    assert heard.status_code == 200, heard.text
+    words = heard.json()["text"].lower()
+    assert "migration" in words and "billing" in words and "latency" in words, heard.json()
+    assert len(site.client.app.state.hands_free_answers) == 0  # finished: forgotten
+
+
+def interview_of(site: Site, candidate: str) -> tuple[TestClient, str, str]:
+    """The candidate logged in, a new interview of theirs and its page's CSRF token."""
+    client = logged_in(site, candidate)
+    session_id = start(client)
+    return client, session_id, csrf_of(client, f"/interviews/{session_id}")
+
+
+def finish(client: TestClient, session_id: str, recording: str, offset: int, piece: bytes,
+           csrf: str):  # type: ignore[no-untyped-def]
+    return client.post(f"/interviews/{session_id}/voice-finish",
+                       data={"csrf": csrf, "recording": recording, "offset": str(offset)},
+                       files={"piece": ("piece.webm", piece, "audio/webm")})
+
+
+LONG_ANSWER = ("I led the migration of our billing service to events. "
+               "First I measured the latency. "
+               "Then I split the work into three stages, each one easy to roll back. "
+               "We used Kafka, with idempotent consumers for the retries. "
+               "The result was half the incidents.")
+LONG_KEY_WORDS = ("migration", "billing", "latency", "stages", "kafka", "retries", "incident")
+
+
+def test_hands_free_a_long_answer_is_transcribed_in_parts_while_it_is_recorded_and_kept_whole(site: Site) -> None:
+    """A ~20 s answer in half-second pieces: its parts are transcribed as it comes, the end transcribes only the
+    audio after the last pause, and the words and the whole recording are all there."""
+    spoken = np.concatenate([speech(LONG_ANSWER), silence(4.0)])
+    seconds = spoken.size / SAMPLE_RATE
+    assert 18 < seconds < 26, seconds
+    data = webm(spoken, live=True)
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    csrf = csrf_of(ada, f"/interviews/{session_id}")
+    step = int(len(data) / seconds * PIECE_SECONDS)
+    recording = "p" * 24
+    for offset in range(0, len(data), step):
+        verdict = listen(ada, session_id, recording, offset, data[offset : offset + step], csrf).json()
+        if verdict["over"]:
+            break
+    assert verdict["over"] and not verdict["no_speech"], verdict
+    rest = min(offset + step, len(data))
+    finished = finish(ada, session_id, recording, rest, data[rest:], csrf)
+    assert finished.status_code == 200, finished.text
+    heard = finished.json()
+    words = heard["text"].lower()
+    assert all(word in words for word in LONG_KEY_WORDS), heard
+    assert heard["parts"] >= 3, heard  # parts cut at pauses while it was recorded, then the quiet after it
+    assert heard["last_part_seconds"] < 8, heard  # the end transcribed the last sentence or so, not 20 s
+    assert abs(heard["seconds"] - seconds) < 0.3, (heard, seconds)
+
+    assert commit(ada, session_id, heard["text"], heard["token"]).status_code == 303
+    [answer] = answers(site, session_id)
+    assert answer.source == "voice" and answer.meta["transcript"] == heard["text"]
+    assert answer.meta["delivery"]["words"] > 40
+    talk = answer.meta["delivery"]["talk_seconds"]  # first word to last: the parts' words timed in the whole
+    assert (seconds - 4.0) * 0.8 < talk < seconds - 4.0 + 0.5, (talk, seconds)
+    stored = load_audio(answer.meta["audio"])
+    assert abs(stored.size / SAMPLE_RATE - seconds) < 0.3  # the whole recording, from its pieces
+
+
+def test_hands_free_the_end_of_a_recording_the_server_does_not_follow_gets_one_message(
+        site: Site, paused_answer: tuple[bytes, float, float]) -> None:
+    data, _, _ = paused_answer
+    ada, session_id, csrf = interview_of(site, "ada")
+    assert listen(ada, session_id, "f" * 24, 0, data[:4000], csrf).status_code == 200
+    gone = finish(ada, session_id, "g" * 24, 4000, data[4000:], csrf)
+    assert gone.status_code == 409 and "lost track of this recording" in gone.json()["error"]
+    skipped = finish(ada, session_id, "f" * 24, 9000, data[9000:], csrf)
+    assert skipped.status_code == 409 and "came where 4000 was due" in skipped.json()["error"]
+    assert len(site.client.app.state.hands_free_answers) == 0
+    bob = logged_in(site, "bob")
+    assert finish(bob, session_id, "h" * 24, 0, data, csrf_of(bob, "/sessions")).status_code == 404
 
 
 def test_hands_free_pieces_missing_broken_or_not_hers_get_one_message(
         site: Site, paused_answer: tuple[bytes, float, float]) -> None:
     data, _, _ = paused_answer
-    ada = logged_in(site, "ada")
-    session_id = start(ada)
-    csrf = csrf_of(ada, f"/interviews/{session_id}")
+    ada, session_id, csrf = interview_of(site, "ada")
     first = listen(ada, session_id, "a" * 24, 0, data[:4000], csrf)
     assert first.status_code == 200 and first.json()["over"] is False
     for recording, offset, message in (("a" * 24, 9000, "a piece starting at byte 9000 came where 4000 was due"),

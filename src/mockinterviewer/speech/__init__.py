@@ -14,6 +14,8 @@ One concept per module; nothing heavy (sounddevice, faster-whisper, openai) is i
 - tts:       espeak-ng (offline) or OpenAI text to speech behind one interface
 - delivery:  pace, filler words, long pauses, talk time; session summary and advice
 - pipeline:  the one path from samples or a file to a transcript with delivery metrics
+- piecewise: an answer transcribed part by part, cut at its pauses, while it is recorded (the browser)
+- stream_decoder / webm_stream: a recording decoded as its pieces arrive (WebM walked, each byte read once)
 - wer:       word error rate, for tests and benchmarks
 
 The voice channel that puts these together is `mockinterviewer.channels.voice`.

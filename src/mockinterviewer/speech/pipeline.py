@@ -18,7 +18,7 @@ from mockinterviewer.speech.audio import load_audio
 from mockinterviewer.speech.settings import VoiceSettings
 from mockinterviewer.speech.stt import Transcriber, Transcript
 
-__all__ = ["EarlyTranscription", "Heard", "transcribe_file", "transcribe_samples"]
+__all__ = ["EarlyTranscription", "Heard", "measured", "transcribe_file", "transcribe_samples"]
 
 
 @dataclass
@@ -51,9 +51,12 @@ def transcribe_samples(
 ) -> Heard:
     settings = settings or (transcriber.settings if transcriber else VoiceSettings())
     transcriber = transcriber or Transcriber(settings)
-    transcript = transcriber.transcribe(samples, vocabulary)
-    measured = delivery.analyze(transcript.words, long_pause=settings.long_pause_seconds)
-    return Heard(transcript, measured)
+    return measured(transcriber.transcribe(samples, vocabulary), settings)
+
+
+def measured(transcript: Transcript, settings: VoiceSettings) -> Heard:
+    """A transcript of a whole answer (however it was made) with its delivery figures."""
+    return Heard(transcript, delivery.analyze(transcript.words, long_pause=settings.long_pause_seconds))
 
 
 def transcribe_file(

@@ -1,10 +1,13 @@
 """Audio that arrives in pieces (a browser's MediaRecorder chunks of WebM/Opus), decoded as it grows.
 
 `StreamDecoder.append(chunk)` adds the next bytes of one recording and returns the 16 kHz mono int16
-samples they completed. The container is read again from its start on each call (demuxing is cheap:
-about 0.2 s for ten minutes of WebM/Opus on a busy machine), but only packets not yet decoded go
-through the decoder, which keeps its state, so each second of audio is decoded once. The last packet
-read is held back until more bytes follow it, since it may be cut short.
+samples they completed. WebM/Opus (what Chromium and Firefox record) is walked as it comes
+(`speech.webm_stream`): each piece's bytes are read and decoded once, whatever came before, so a piece
+costs the same at the end of a long answer as at its start. Any other container (Safari's MP4) is read
+again from its start on each call (demuxing is cheap: about 0.2 s for ten minutes on a busy machine), but
+only packets not yet decoded go through the decoder, which keeps its state, so each second of audio is
+decoded once; the last packet read is held back until more bytes follow it, since it may be cut short.
+The bytes are kept (`data`): they are the whole recording.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ import numpy as np
 
 from mockinterviewer.errors import SpeechError
 from mockinterviewer.speech.audio import SAMPLE_RATE
+from mockinterviewer.speech.webm_stream import NotWebm, WebmPackets, is_webm
 
 __all__ = ["StreamDecoder"]
 
@@ -33,6 +37,7 @@ class StreamDecoder:
         self._decoded = 0  # packets decoded so far, in demuxing order
         self._codec: Any = None
         self._resampler: Any = None
+        self._webm: WebmPackets | None = None  # while the recording is WebM/Opus, walked as it comes
 
     @property
     def size(self) -> int:
@@ -40,12 +45,51 @@ class StreamDecoder:
 
     def append(self, chunk: bytes) -> np.ndarray:
         """Add `chunk`; the samples it completed. SpeechError when the bytes are not audio or too many."""
-        import av
-
         if len(self.data) + len(chunk) > self.max_bytes:
             raise SpeechError(f"The recording is larger than {self.max_bytes // (1024 * 1024)} MB.",
                               hint="Stop and transcribe it, or type your answer.")
+        if not self.data and is_webm(chunk):
+            self._webm = WebmPackets()
         self.data += chunk
+        samples = self._walked(chunk) if self._webm is not None else self._demuxed()
+        self.samples_out += samples.size
+        return samples
+
+    def _walked(self, chunk: bytes) -> np.ndarray:
+        """The samples `chunk` completes in a WebM recording; the container read from its start when its
+        audio is not Opus (the walker decodes Opus only)."""
+        import av
+
+        assert self._webm is not None
+        try:
+            frames = self._webm.feed(chunk)
+        except NotWebm as exc:
+            raise SpeechError(f"{UNREADABLE} ({exc}).", hint="Record again, or type your answer.") from None
+        track = self._webm.audio
+        if self._codec is None and (track is None or not frames):  # the header is still coming
+            if track is None and len(self.data) >= HEADER_BYTES:
+                raise SpeechError("The recording has no audio track.", hint="Record again, or type your answer.")
+            return np.zeros(0, np.int16)
+        assert track is not None
+        if track.codec != "A_OPUS":  # the walker decodes Opus only: read the container whole, as any other
+            self._webm = None
+            return self._demuxed()
+        if self._codec is None:
+            self._codec = av.CodecContext.create("opus", "r")
+            self._codec.extradata = track.private or None
+            self._codec.sample_rate = 48_000
+            self._codec.layout = "stereo" if track.channels == 2 else "mono"
+            self._resampler = av.AudioResampler(format="s16", layout="mono", rate=SAMPLE_RATE)
+        try:
+            out = [self._decode(av.Packet(frame)) for frame in frames]
+        except av.error.FFmpegError as exc:
+            raise SpeechError(f"{UNREADABLE} ({exc}).", hint="Record again, or type your answer.") from None
+        return np.concatenate(out) if out else np.zeros(0, np.int16)
+
+    def _demuxed(self) -> np.ndarray:
+        """The samples the bytes so far complete, the container read from its start (any container)."""
+        import av
+
         try:
             container = av.open(io.BytesIO(bytes(self.data)), mode="r")
         except (av.error.FFmpegError, OSError, ValueError) as exc:
@@ -66,9 +110,7 @@ class StreamDecoder:
                 self._decoded += len(fresh)
         except av.error.FFmpegError as exc:
             raise SpeechError(f"{UNREADABLE} ({exc}).", hint="Record again, or type your answer.") from None
-        samples = np.concatenate(out) if out else np.zeros(0, np.int16)
-        self.samples_out += samples.size
-        return samples
+        return np.concatenate(out) if out else np.zeros(0, np.int16)
 
     def _decode(self, packet: Any) -> np.ndarray:
         pieces: list[np.ndarray] = []

@@ -10,7 +10,11 @@ with its audio and delivery figures, exactly like a terminal voice answer. A tok
 than a day, or already used) still commits the text, as typed. Uploads are limited in size.
 
 Hands-free, the page also posts each new piece of the recording to `/interviews/{id}/voice-listen` while it
-records, and stops when the answer is over by the terminal's own rule (`web.answer_end`).
+records, and stops when the answer is over by the terminal's own rule (`web.answer_end`); meanwhile the
+answer is transcribed part by part, at the candidate's pauses, on the same speech thread. The page then
+posts only the last piece to `/interviews/{id}/voice-finish`: the rest after the last pause is transcribed,
+the parts joined, and the whole recording (the pieces, in order) kept for the answer as an upload is. If the
+server lost track of it, the page uploads the whole recording instead.
 """
 
 from __future__ import annotations
@@ -21,8 +25,9 @@ import logging
 import re
 import secrets
 import time
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -39,11 +44,12 @@ from mockinterviewer.interview.state import Step, replay
 from mockinterviewer.safe_files import private_dir, write_output
 from mockinterviewer.service import Interviews
 from mockinterviewer.speech.audio import SAMPLE_RATE, decode_bytes, encode
-from mockinterviewer.speech.pipeline import transcribe_samples
+from mockinterviewer.speech.piecewise import MIN_PART_SECONDS
+from mockinterviewer.speech.pipeline import Heard, measured, transcribe_samples
 from mockinterviewer.speech.settings import VoiceSettings, load_voice_settings
-from mockinterviewer.speech.stt import Transcriber
+from mockinterviewer.speech.stt import Transcriber, Transcript
 from mockinterviewer.transcript import SessionStatus
-from mockinterviewer.web.answer_end import HandsFreeAnswers
+from mockinterviewer.web.answer_end import HandsFreeAnswer, HandsFreeAnswers
 from mockinterviewer.web.candidate_posts import Page, Posted, candidate_post, keep_notes
 from mockinterviewer.web.channel import BrowserChannel
 from mockinterviewer.web.interviewer_speech import add_speech_routes
@@ -60,6 +66,8 @@ PENDING_SECONDS = 24 * 3600  # a recording not sent within a day is deleted
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 LISTENING = (Step.LISTEN_ANSWER, Step.LISTEN_CANDIDATE_QUESTION)
 RECORD_AGAIN = "Record again, or type your answer."
+EMPTY_SECONDS = 0.2  # a recording shorter than this holds nothing to transcribe
+STOP_BY_HAND = "Press \u201cStop and transcribe\u201d when you are done."
 
 
 @dataclass(frozen=True)
@@ -71,10 +79,13 @@ class Transcribed:
     seconds: float  # the recording's length
     stt_ms: int
     model: str
+    parts: int = 1  # transcribed in this many parts (hands-free: all but the last while it was recorded)
+    last_part_seconds: float | None = None  # hands-free: the audio transcribed once the recording had ended
 
     def as_json(self) -> dict[str, Any]:
         return {"token": self.token, "text": self.text, "seconds": round(self.seconds, 2), "stt_ms": self.stt_ms,
-                "model": self.model}
+                "model": self.model, "parts": self.parts,
+                "last_part_seconds": None if self.last_part_seconds is None else round(self.last_part_seconds, 2)}
 
 
 class BrowserVoice:
@@ -96,17 +107,44 @@ class BrowserVoice:
 
     def transcribe(self, session_id: str, candidate: str, vocabulary: str, data: bytes) -> Transcribed:
         """Decode, transcribe and keep `data`; SpeechError when it is not audio or holds no words."""
-        try:
-            samples = decode_bytes(data, "the recording")
-        except SpeechError:
-            raise SpeechError("Cannot read the recording as audio (it may have been cut short).",
-                              hint=RECORD_AGAIN) from None
-        seconds = samples.size / SAMPLE_RATE
-        if seconds < 0.2:
+        samples = _decoded(data)
+        if samples.size < EMPTY_SECONDS * SAMPLE_RATE:
             raise SpeechError("The recording is empty.", hint=RECORD_AGAIN)
+        heard = transcribe_samples(samples, vocabulary, transcriber=self._loaded(), settings=self.voice)
+        return self._kept(session_id, candidate, heard, samples.size / SAMPLE_RATE, lambda: samples)
+
+    def transcribe_part_later(self, samples: np.ndarray, vocabulary: str) -> Future[Transcript]:
+        """A part of a hands-free answer (`web.answer_end`), transcribed on the speech thread."""
+        return self._worker.submit(lambda: self._loaded().transcribe(samples, vocabulary))
+
+    async def finish_later(self, session_id: str, candidate: str, answer: HandsFreeAnswer) -> Transcribed:
+        """`finish` on the speech thread (after the parts sent to it before), awaited."""
+        return await asyncio.wrap_future(self._worker.submit(self.finish, session_id, candidate, answer))
+
+    def finish(self, session_id: str, candidate: str, answer: HandsFreeAnswer) -> Transcribed:
+        """The hands-free answer's parts joined with its rest, transcribed now, and kept with its whole
+        recording (decoded again from its pieces once the transcript has gone back); SpeechError as above."""
+        assert answer.parts is not None
+        seconds = answer.parts.samples / SAMPLE_RATE
+        if seconds < EMPTY_SECONDS:
+            raise SpeechError("The recording is empty.", hint=RECORD_AGAIN)
+        vocabulary, left, parts = answer.vocabulary, answer.parts.left, len(answer.parts.parts)
+        transcript = answer.parts.result(lambda rest: self._loaded().transcribe(rest, vocabulary))
+        recording = bytes(answer.decoder.data)
+        kept = self._kept(session_id, candidate, measured(transcript, self.voice), seconds,
+                          lambda: _decoded(recording))
+        last = left >= MIN_PART_SECONDS * SAMPLE_RATE
+        return replace(kept, parts=parts + last, last_part_seconds=left / SAMPLE_RATE)
+
+    def _loaded(self) -> Transcriber:
         if self._transcriber is None:
             self._transcriber = Transcriber(self.voice)
-        heard = transcribe_samples(samples, vocabulary, transcriber=self._transcriber, settings=self.voice)
+        return self._transcriber
+
+    def _kept(self, session_id: str, candidate: str, heard: Heard, seconds: float,
+              samples: Callable[[], np.ndarray]) -> Transcribed:
+        """Keep what was heard for its answer under a new token, and the audio (`samples()`, compressed
+        after the transcript has gone back to the page, on the same thread: see `reply`)."""
         if not heard.text.strip():
             raise SpeechError("I heard sound but could not make out any words.",
                               hint="Record again closer to the microphone, or type your answer.")
@@ -117,13 +155,12 @@ class BrowserVoice:
                 "transcript": heard.text, "delivery": heard.delivery, "stt_ms": heard.transcript.stt_ms,
                 "stt_model": self.voice.stt_model, "recorded_seconds": round(seconds, 2)}
         write_output(self.folder / f"{token}.json", json.dumps(meta).encode())
-        # compressed after the transcript has gone back to the page, on the same thread (see `reply`)
         self._worker.submit(self._keep_audio, token, samples)
         return Transcribed(token, heard.text, seconds, heard.transcript.stt_ms, self.voice.stt_model)
 
-    def _keep_audio(self, token: str, samples: np.ndarray) -> None:
+    def _keep_audio(self, token: str, samples: Callable[[], np.ndarray]) -> None:
         try:
-            audio = encode(samples, self.voice.audio_format)
+            audio = encode(samples(), self.voice.audio_format)
         except Exception as exc:  # the audio is kept beside the answer when it can be; the answer never waits on it
             log.warning("the recording of a browser answer could not be compressed (%s: %s); the answer is kept "
                         "without its audio", type(exc).__name__, exc)
@@ -183,6 +220,14 @@ class BrowserVoice:
         )
 
 
+def _decoded(data: bytes) -> np.ndarray:
+    try:
+        return decode_bytes(data, "the recording")
+    except SpeechError:
+        raise SpeechError("Cannot read the recording as audio (it may have been cut short).",
+                          hint=RECORD_AGAIN) from None
+
+
 def _vocabulary(interviews: Interviews, session_id: str) -> str:
     """The words of the question the session waits on (the STT prompt); InputError when it waits on none."""
     session = interviews.store.load_session(session_id)
@@ -196,6 +241,21 @@ def _vocabulary(interviews: Interviews, session_id: str) -> str:
 
 def _error(status: int, message: str) -> JSONResponse:
     return JSONResponse({"error": message}, status_code=status)
+
+
+def _unheard(exc: InputError | SpeechError) -> JSONResponse:
+    """400 with what went wrong and what to do."""
+    return _error(400, exc.message + (f" {exc.hint}" if exc.hint else ""))
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A piece of a recording being listened to, as posted by its candidate."""
+
+    key: tuple[str, str]  # (candidate, session id)
+    recording: str
+    offset: int
+    data: bytes
 
 
 def _refused_size(request: Request, limit: int, what: str) -> JSONResponse | None:
@@ -214,7 +274,7 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
     interviews = web.interviews
     voice = BrowserVoice(load_voice_settings(interviews.settings), interviews.store.data_dir / PENDING_FOLDER)
     app.state.browser_voice = voice
-    hands_free = HandsFreeAnswers(voice.voice, MAX_UPLOAD_BYTES)
+    hands_free = HandsFreeAnswers(voice.voice, MAX_UPLOAD_BYTES, transcribe_later=voice.transcribe_part_later)
     app.state.hands_free_answers = hands_free
     web.templates.env.globals["voice_settings"] = voice.voice  # the page's answer limit, silence time and model
     web.templates.env.globals["speech_model"] = Path(voice.voice.stt_model).name  # a model's folder, not its path
@@ -243,27 +303,51 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
             vocabulary = await run_in_threadpool(_vocabulary, interviews, posted.session_id)
             heard = await voice.transcribe_later(posted.session_id, posted.viewer.name, vocabulary, data)
         except (InputError, SpeechError) as exc:
-            return _error(400, exc.message + (f" {exc.hint}" if exc.hint else ""))
+            return _unheard(exc)
         return JSONResponse(heard.as_json())
 
-    @app.post("/interviews/{session_id}/voice-listen")
-    async def listen(request: Request, session_id: str) -> Response:
-        posted = await audio_post(request, session_id, MAX_PIECE_BYTES, "piece of the recording")
+    async def piece_post(request: Request, session_id: str, what: str) -> Piece | Response:
+        """A checked piece of a recording being listened to (its audio may be empty), or the response refusing it."""
+        posted = await audio_post(request, session_id, MAX_PIECE_BYTES, what)
         if isinstance(posted, Response):
             return posted
         piece, recording, offset = posted.form.get("piece"), posted.field("recording"), posted.field("offset")
         if not isinstance(piece, UploadFile) or not TOKEN.match(recording) or not offset.isdigit():
-            return _error(400, "This piece of the recording came without its audio, recording id or offset. "
-                               "Press \u201cStop and transcribe\u201d when you are done.")
-        data = await piece.read(MAX_PIECE_BYTES + 1)
-        try:
-            verdict = await run_in_threadpool(hands_free.feed, (posted.viewer.name, posted.session_id), recording,
-                                              int(offset), data)
+            return _error(400, f"This {what} came without its audio, recording id or offset. {STOP_BY_HAND}")
+        return Piece((posted.viewer.name, posted.session_id), recording, int(offset),
+                     await piece.read(MAX_PIECE_BYTES + 1))
+
+    @app.post("/interviews/{session_id}/voice-listen")
+    async def listen(request: Request, session_id: str) -> Response:
+        piece = await piece_post(request, session_id, "piece of the recording")
+        if isinstance(piece, Response):
+            return piece
+        try:  # a new recording is primed with the question it answers
+            vocabulary = await run_in_threadpool(_vocabulary, interviews, piece.key[1]) if piece.offset == 0 else ""
+            verdict = await run_in_threadpool(hands_free.feed, piece.key, piece.recording, piece.offset, piece.data,
+                                              vocabulary)
         except InputError as exc:
-            return _error(409, f"{exc.message} Press \u201cStop and transcribe\u201d when you are done.")
+            return _error(409, f"{exc.message} {STOP_BY_HAND}")
         except SpeechError as exc:
-            return _error(400, exc.message + (f" {exc.hint}" if exc.hint else ""))
+            return _unheard(exc)
         return JSONResponse(verdict.as_json())
+
+    @app.post("/interviews/{session_id}/voice-finish")
+    async def finish(request: Request, session_id: str) -> Response:
+        piece = await piece_post(request, session_id, "last piece of the recording")
+        if isinstance(piece, Response):
+            return piece
+        (candidate, full_id) = piece.key
+        try:
+            vocabulary = await run_in_threadpool(_vocabulary, interviews, full_id)
+            answer = await run_in_threadpool(hands_free.finish, piece.key, piece.recording, piece.offset, piece.data,
+                                             vocabulary)
+            heard = await voice.finish_later(full_id, candidate, answer)
+        except InputError as exc:
+            return _error(409, exc.message)
+        except SpeechError as exc:
+            return _unheard(exc)
+        return JSONResponse(heard.as_json())
 
     @app.post("/interviews/{session_id}/voice-answer")
     async def commit(request: Request, session_id: str) -> Response:
@@ -291,6 +375,7 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
         except InputError as exc:
             web.flash_error(request, exc.message)
             return back
+        hands_free.forget_session((posted.viewer.name, full_id))  # a recording still listened to is for this turn
         if spoken is not None:
             await run_in_threadpool(voice.forget, posted.field("voice"))  # used once, with its answer
         if spoken is None:

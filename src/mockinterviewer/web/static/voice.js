@@ -179,7 +179,9 @@
   var stream = null;
   var chunks = [];
   var timers = [];
-  var listening = null;  // hands-free: {id, sent, pending, busy} of the recording the server listens to
+  // hands-free: {id, sent, pending, busy, stopping, whenIdle} of the recording the server listens to (and
+  // transcribes, part by part); null when push-to-talk, or when the server cannot be asked
+  var listening = null;
   var nobodySpoke = false;
 
   function supported() {
@@ -230,33 +232,42 @@
   // Hands-free: the pieces recorded since the last verdict go to the server, one post at a time; it answers
   // whether the answer is over (or nobody spoke within its wait). If it cannot be asked, recording goes on
   // and the candidate is told to press Stop.
-  function listenAgain() {
-    var watch = listening;
-    if (!watch || watch.busy || !watch.pending.length) {
-      return;
-    }
-    var piece = new Blob(watch.pending, {type: (recorder && recorder.mimeType) || "audio/webm"});
-    watch.pending = [];
-    watch.busy = true;
+  function pieceOf(watch) {
     var body = new FormData();
     body.append("csrf", csrf);
     body.append("recording", watch.id);
     body.append("offset", String(watch.sent));
-    body.append("piece", piece, "piece.webm");
-    postForm(panel.dataset.listen, body, "no connection to the server.").then(function (verdict) {
-      if (listening !== watch) {
-        return;
-      }
-      watch.sent += piece.size;
+    body.append("piece", new Blob(watch.pending, {type: watch.type}), "piece.webm");
+    watch.pending = [];
+    return body;
+  }
+
+  function listenAgain() {
+    var watch = listening;
+    if (!watch || watch.busy || watch.stopping || !watch.pending.length) {
+      return;
+    }
+    var size = watch.pending.reduce(function (sum, part) { return sum + part.size; }, 0);
+    watch.busy = true;
+    postForm(panel.dataset.listen, pieceOf(watch), "no connection to the server.").then(function (verdict) {
+      watch.sent += size;
       watch.busy = false;
-      if (verdict.over) {
+      if (watch.whenIdle) {
+        watch.whenIdle();
+      } else if (listening !== watch) {
+        return;
+      } else if (verdict.over) {
         nobodySpoke = Boolean(verdict.no_speech);
         stop();
       } else {
         listenAgain();
       }
     }).catch(function (error) {
-      if (listening === watch) {
+      watch.busy = false;
+      watch.broken = true;
+      if (watch.whenIdle) {
+        watch.whenIdle();
+      } else if (listening === watch) {
         listening = null;
         tell("The end of the answer cannot be heard: " + error.message + " Press \u201cStop and transcribe\u201d " +
           "when you are done.", true);
@@ -281,7 +292,8 @@
         options.mimeType = "audio/webm;codecs=opus";
       }
       recorder = new window.MediaRecorder(stream, options);
-      listening = handsFree.checked ? {id: recordingId(), sent: 0, pending: [], busy: false} : null;
+      listening = handsFree.checked ? {id: recordingId(), sent: 0, pending: [], busy: false, stopping: false,
+        whenIdle: null, type: recorder.mimeType || "audio/webm"} : null;
       nobodySpoke = false;
       recorder.ondataavailable = function (event) {
         if (event.data && event.data.size) {
@@ -310,7 +322,9 @@
 
   function stop() {
     stopTimers();
-    listening = null;
+    if (listening) {
+      listening.stopping = true;  // what is left goes with the end of the recording (see finished)
+    }
     if (recorder && recorder.state !== "inactive") {
       recorder.stop();
     }
@@ -329,11 +343,44 @@
       typeInstead("Nothing was recorded.");
       return;
     }
+    var watch = listening;
+    listening = null;
     if (nobodySpoke) {
       typeInstead("No speech was heard, so nothing was transcribed. Record again when you are ready.");
       return;
     }
-    upload(blob);
+    recordButton.disabled = true;
+    tell("Transcribing\u2026", false);
+    if (watch) {
+      finishListening(watch, blob);
+    } else {
+      upload(blob);
+    }
+  }
+
+  function showTranscript(data) {
+    var typed = answer.value.trim();
+    answer.value = typed ? typed + "\n" + data.text : data.text;
+    tokenField.value = data.token;
+    sendButton.formAction = panel.dataset.commit;
+    tell("Check the transcript in the answer box, correct it if needed, then Send (or record again).", false);
+    answer.focus();
+    recordButton.disabled = false;
+  }
+
+  // Hands-free, the server has the recording and its transcript up to the last pause: only the last piece
+  // goes, once the piece before it is answered. If the server lost track of it, the whole recording goes.
+  function finishListening(watch, blob) {
+    if (watch.busy) {
+      watch.whenIdle = function () { finishListening(watch, blob); };
+      return;
+    }
+    if (watch.broken) {
+      upload(blob);
+      return;
+    }
+    postForm(panel.dataset.finish, pieceOf(watch), "no connection to the server.").then(showTranscript,
+      function () { upload(blob); });
   }
 
   function upload(blob) {
@@ -342,18 +389,11 @@
     body.append("audio", blob, "answer.webm");
     recordButton.disabled = true;
     tell("Transcribing\u2026", false);
-    postForm(panel.dataset.upload, body, "the upload failed (no connection to the server).").then(function (data) {
-      var typed = answer.value.trim();
-      answer.value = typed ? typed + "\n" + data.text : data.text;
-      tokenField.value = data.token;
-      sendButton.formAction = panel.dataset.commit;
-      tell("Check the transcript in the answer box, correct it if needed, then Send (or record again).", false);
-      answer.focus();
-    }).catch(function (error) {
-      typeInstead("The recording could not be transcribed: " + error.message);
-    }).then(function () {
-      recordButton.disabled = false;
-    });
+    postForm(panel.dataset.upload, body, "the upload failed (no connection to the server).").then(showTranscript)
+      .catch(function (error) {
+        typeInstead("The recording could not be transcribed: " + error.message);
+        recordButton.disabled = false;
+      });
   }
 
   // A transcribed answer is sent as a plain post to the commit address (with its recording's token), even
