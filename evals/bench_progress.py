@@ -1,7 +1,8 @@
 """Benchmark of the progress page: how long a coach waits for a candidate's progress as their graded
 sessions grow. Prints figures, asserts nothing.
 
-For each size, a fresh SQLite data directory (or --database-url, whose tables are used as they are) gets
+For each size, a fresh SQLite data directory (or a fresh PostgreSQL, --backend postgresql: a server started
+here as bench_web starts it, or --database-url, whose tables are used as they are) gets
 one candidate with that many graded sessions (2 questions of 4 criteria each, from the shipped bank so the
 categories are real; a coach's override on every tenth), then, in process through the app (TestClient):
 p50 and p95 of GET /progress/NAME for the coach (reading + computing + drawing the SVG of the newest window
@@ -10,6 +11,7 @@ them the pure computation (`store.progress.progress`) and the drawing (`web.prog
 newest window.
 
 Run: .venv/bin/python evals/bench_progress.py [--sizes 100,500,2000] [--requests 30]
+     [--backend sqlite|postgresql|both]
 Aim: under 300 ms at 100 sessions (a candidate practising daily for three months), and about the same at
 2,000 (a page charts a window of `progress_pages.WINDOW` sessions, whatever the history).
 """
@@ -32,6 +34,7 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from fastapi.testclient import TestClient  # noqa: E402
 
+from bench_web import postgres  # noqa: E402  (evals/ is on the path: this script's folder)
 from mockinterviewer.config import load_settings  # noqa: E402
 from mockinterviewer.store.accounts import Role  # noqa: E402
 from mockinterviewer.store.progress import progress  # noqa: E402
@@ -90,7 +93,7 @@ def fill(app, sessions: int, rng: random.Random) -> None:  # type: ignore[no-unt
                                      "benchmark")
 
 
-def bench(size: int, requests: int, database_url: str | None) -> None:
+def bench(size: int, requests: int, database_url: str | None, backend: str = "SQLite") -> None:
     with tempfile.TemporaryDirectory(prefix="bench-progress-") as home:
         os.environ["MOCKINTERVIEWER_HOME"] = home
         settings = load_settings(home=Path(home), database_url=database_url, llm="offline")
@@ -121,9 +124,9 @@ def bench(size: int, requests: int, database_url: str | None) -> None:
                 for series in category.criteria:
                     line_chart(series, timeline, width=160, height=40, compact=True)
             draw_ms.append((time.perf_counter() - t0) * 1000)
-        print(f"{size:5d} sessions ({window.total} graded, filled in {filled:.1f} s, {len(found.categories)} "
-              f"categories; window of {len(sessions)}): compute p50 {statistics.median(compute_ms):5.1f} ms; "
-              f"draw p50 {statistics.median(draw_ms):5.1f} ms")
+        print(f"{backend:10} {size:5d} sessions ({window.total} graded, filled in {filled:.1f} s, "
+              f"{len(found.categories)} categories; window of {len(sessions)}): "
+              f"compute p50 {statistics.median(compute_ms):5.1f} ms; draw p50 {statistics.median(draw_ms):5.1f} ms")
         for name, (page_ms, size_kb) in timed.items():
             print(f"      page, {name:<21} p50 {statistics.median(page_ms):6.1f} ms, p95 {pct(page_ms, 0.95):6.1f} ms, "
                   f"{size_kb:5.0f} KB")
@@ -144,10 +147,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
     parser.add_argument("--sizes", default="100,500,2000", help="comma-separated numbers of sessions")
     parser.add_argument("--requests", type=int, default=30)
-    parser.add_argument("--database-url", default=None, help="another database (e.g. PostgreSQL); default SQLite")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    parser.add_argument("--database-url", default=None, help="another database, used instead of --backend")
     args = parser.parse_args()
     for size in (int(s) for s in args.sizes.split(",")):
-        bench(size, args.requests, args.database_url)
+        if args.database_url:
+            bench(size, args.requests, args.database_url, "given")
+            continue
+        if args.backend in ("sqlite", "both"):
+            bench(size, args.requests, None)
+        if args.backend in ("postgresql", "both"):
+            with postgres() as url:  # a fresh server for each size
+                bench(size, args.requests, url, "PostgreSQL")
 
 
 if __name__ == "__main__":
