@@ -216,7 +216,9 @@
         return {error: "The server answered " + response.status + "."};
       }).then(function (data) {
         if (!response.ok || data.error) {
-          throw new Error(data.error || ("The server answered " + response.status + "."));
+          var refused = new Error(data.error || ("The server answered " + response.status + "."));
+          refused.status = response.status;
+          throw refused;
         }
         return data;
       });
@@ -369,7 +371,8 @@
   }
 
   // Hands-free, the server has the recording and its transcript up to the last pause: only the last piece
-  // goes, once the piece before it is answered. If the server lost track of it, the whole recording goes.
+  // goes, once the piece before it is answered. If the server lost track of it (or could not be reached),
+  // the whole recording goes; if it heard no words in it, the page says so.
   function finishListening(watch, blob) {
     if (watch.busy) {
       watch.whenIdle = function () { finishListening(watch, blob); };
@@ -380,7 +383,14 @@
       return;
     }
     postForm(panel.dataset.finish, pieceOf(watch), "no connection to the server.").then(showTranscript,
-      function () { upload(blob); });
+      function (error) {
+        if (error.status === 400) {
+          typeInstead("The recording could not be transcribed: " + error.message);
+          recordButton.disabled = false;
+        } else {
+          upload(blob);
+        }
+      });
   }
 
   function upload(blob) {
