@@ -52,6 +52,29 @@ def test_denied_practice_is_never_evidence_and_is_named(bank) -> None:  # type: 
     assert design.level == 2 and "check it on get" in design.evidence[0], design
 
 
+@pytest.mark.parametrize(
+    ("question_id", "criterion_id", "answer"),
+    [
+        # the description's "do not come back in lockstep" once made every denied word of it a denial it
+        # asks for, so denying exponential backoff earned backoff points, and "jitter" quoted the clause
+        ("retry-backoff-strategy", "backoff-jitter",
+         "I would never use exponential backoff or jitter, that's overkill. I retry 4xx errors forever."),
+        # the lowest anchor's "No tests." once made denying tests agree with the rubric: level 2 evidence
+        ("longest-unique-substring", "testing",
+         "I'd use a sliding window with a map from character to its last index, moving the start past a repeat. "
+         "I wouldn't write tests for edge cases like an empty string or all repeated characters, the examples "
+         "are enough."),
+    ],
+)
+def test_denying_a_criterion_practice_is_no_evidence_whatever_the_rubric_denies(  # type: ignore[no-untyped-def]
+    bank, question_id: str, criterion_id: str, answer: str
+) -> None:
+    grade = RubricGrader().grade(bank.question(question_id), [answer])
+    criterion = next(c for c in grade.criteria if c.id == criterion_id)
+    assert criterion.level == 0 and not criterion.evidence, criterion
+    assert criterion.problems, criterion
+
+
 def test_a_red_flag_said_plainly_caps_the_question(bank) -> None:  # type: ignore[no-untyped-def]
     question = bank.question("retry-backoff-strategy")
     flag = question.rubric.red_flags[1]

@@ -135,7 +135,10 @@ class _CompiledCriterion:
     criterion: Criterion
     sets: tuple[_TermSet, ...]
     distinctive: frozenset[str]  # stems only this criterion (or few) uses; one must match to score
-    negative: frozenset[str] = frozenset()  # texts of the sets that are themselves denials ("do not retry 4xx")
+    # per set text that is itself a denial ("do not retry 4xx"): the words a candidate's denial shows. Not
+    # the criterion's name words: "I would never use exponential backoff" shows no "Exponential backoff
+    # with jitter", though its description says "... do not come back in lockstep".
+    asked_denied: Mapping[str, frozenset[str]] = field(default_factory=dict)
     vectors: np.ndarray | None = None  # embedding of each set's text (rows in `sets` order); None: no meaning match
     denied_by_rubric: frozenset[str] = frozenset()  # words the rubric itself denies ("not by features shipped")
 
@@ -242,11 +245,19 @@ def _compile(question: Question, idf: Callable[[str], float] | None = None) -> _
         sets = [s for s in sets if s.weights]
         stems = {s for t in sets for s in t.weights}
         distinctive = {s for s in stems if spread.get(s, 1) <= limit} or stems
-        negative = frozenset(t.text for t in sets if not derived and polarity.is_negative(tokenize(t.text)))
-        rubric_texts = [criterion.description, *criterion.signals, *criterion.anchors.values()]
+        asked_denied = {
+            t.text: frozenset(t.weights) - named
+            for t in sets
+            if not derived and polarity.is_negative(tokenize(t.text))
+        }
+        # what the rubric asks for denies these words ("not by features shipped"), so a candidate denying
+        # them agrees with it; the low anchors describe what falls short ("No tests."), and denying their
+        # words is no agreement ("I wouldn't write tests for edge cases" was level-2 evidence of testing)
+        good_anchors = [text for level, text in criterion.anchors.items() if 2 * level > question.rubric.scale_max]
+        rubric_texts = [criterion.description, *criterion.signals, *good_anchors]
         denied_by_rubric = frozenset(s for t in rubric_texts for s in polarity.mentioned_as_denied(tokenize(t)))
         compiled.append(
-            _CompiledCriterion(criterion, tuple(sets), frozenset(distinctive), negative, None, denied_by_rubric)
+            _CompiledCriterion(criterion, tuple(sets), frozenset(distinctive), asked_denied, None, denied_by_rubric)
         )
         topic.update(stems)
     for point in question.rubric.exemplar:
@@ -434,14 +445,10 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
     problem_units: set[int] = set()
     flagged_units: set[int] = set()
     for term_set in crit.sets:
-        negative = term_set.text in crit.negative
+        asked = crit.asked_denied.get(term_set.text, frozenset())
         for term in term_set.weights:
-            if (
-                not negative
-                and term in crit.distinctive
-                and term in answer.denied
-                and term not in crit.denied_by_rubric
-            ):
+            denied = term in answer.denied and term not in asked and term not in crit.denied_by_rubric
+            if denied and term in crit.distinctive:
                 problem_units.update(answer.denied[term])
             flagged_units.update(u for u in answer.vocab.get(term, ()) if answer.units[u].flagged)
             if term in crit.distinctive:
@@ -460,7 +467,7 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
     for set_index, term_set in enumerate(crit.sets):
         total = term_set.total
         got = 0.0
-        negative = term_set.text in crit.negative
+        asked = crit.asked_denied.get(term_set.text, frozenset())
         in_unit: dict[int, float] = {}
         # for the report only: a question or name word said in one clause with the signal's own words is
         # part of saying the signal ("full jitter" says "full jitter or decorrelated jitter" on a question
@@ -468,7 +475,7 @@ def _measure(crit: _CompiledCriterion, answer: _Answer, scale_max: int, full: fl
         own_units: set[int] = set()
         topic_said: list[tuple[float, list[int]]] = []
         for term, weight in term_set.weights.items():
-            if negative and term in answer.denied:
+            if term in asked and term in answer.denied:
                 # a denial the rubric itself asks for ("never retry 4xx")
                 for unit in answer.denied[term]:
                     credit(unit, term, weight * term_set.share / total)
