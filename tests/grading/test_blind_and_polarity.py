@@ -29,8 +29,9 @@ def test_blind_answers_rank_strong_above_mediocre_above_weak(blind: BlindResult)
 def test_blind_weak_answers_stay_low_and_plain_answers_keep_up(blind: BlindResult) -> None:
     assert blind.means["weak"] <= 1.2  # measured 0.90
     assert max(q.scores["weak"] for q in blind.per_question) < 2.5  # no weak answer reaches the hire bar
-    assert blind.means["plain"] >= blind.means["mediocre"] + 0.35  # measured 2.14 against 1.63
-    assert blind.plain_gap <= 0.6  # measured 0.43 (0.46 two sessions ago); the aim is 0.4
+    assert blind.means["plain"] >= blind.means["mediocre"] + 0.35  # measured 2.16 against 1.63
+    # measured 0.45 (0.43 before strong stories told across sentences could reach level 3); aim 0.4
+    assert blind.plain_gap <= 0.6
     # measured 4 once level 3 needs a concrete detail and a likely quote (9 before); aim 0
     assert blind.weak_with_high_level <= 6
 
