@@ -39,7 +39,8 @@ from mockinterviewer.speech.vad import FRAME, Endpointer, endpointer_for
 __all__ = ["HandsFreeAnswer", "HandsFreeAnswers", "Verdict"]
 
 Key = tuple[str, str]  # (candidate, session id)
-TranscribeLater = Callable[[np.ndarray, str], "Future[Transcript]"]  # (samples, the question's vocabulary)
+# (samples, the question's vocabulary, the transcript of the part before them, to come)
+TranscribeLater = Callable[[np.ndarray, str, "Future[Transcript] | None"], "Future[Transcript]"]
 LOST = "The page and the server lost track of this recording."
 
 
@@ -182,7 +183,9 @@ class HandsFreeAnswers:
                 while len(self._answers) >= self.limit:
                     del self._answers[min(self._answers, key=lambda k: self._answers[k].touched)]
                 later = self._transcribe_later
-                parts = None if later is None else PiecewiseTranscription(lambda part: later(part, vocabulary))
+                parts = None if later is None else PiecewiseTranscription(
+                    lambda part, before: later(part, vocabulary, before)
+                )
                 self._answers[key] = HandsFreeAnswer(recording, self._rule(self.voice), self.max_bytes, parts,
                                                      vocabulary)
             answer = self._answers.get(key)

@@ -44,7 +44,7 @@ from mockinterviewer.interview.state import Step, replay
 from mockinterviewer.safe_files import private_dir, write_output
 from mockinterviewer.service import Interviews
 from mockinterviewer.speech.audio import SAMPLE_RATE, decode_bytes, encode
-from mockinterviewer.speech.piecewise import MIN_PART_SECONDS
+from mockinterviewer.speech.piecewise import MIN_PART_SECONDS, primed
 from mockinterviewer.speech.pipeline import Heard, measured, transcribe_samples
 from mockinterviewer.speech.settings import VoiceSettings, load_voice_settings
 from mockinterviewer.speech.stt import Transcriber, Transcript
@@ -113,9 +113,14 @@ class BrowserVoice:
         heard = transcribe_samples(samples, vocabulary, transcriber=self._loaded(), settings=self.voice)
         return self._kept(session_id, candidate, heard, samples.size / SAMPLE_RATE, lambda: samples)
 
-    def transcribe_part_later(self, samples: np.ndarray, vocabulary: str) -> Future[Transcript]:
-        """A part of a hands-free answer (`web.answer_end`), transcribed on the speech thread."""
-        return self._worker.submit(lambda: self._loaded().transcribe(samples, vocabulary))
+    def transcribe_part_later(
+        self, samples: np.ndarray, vocabulary: str, before: Future[Transcript] | None
+    ) -> Future[Transcript]:
+        """A part of a hands-free answer (`web.answer_end`), transcribed on the speech thread, primed with the
+        part before it (done by then: the thread takes its work in order)."""
+        return self._worker.submit(
+            lambda: self._loaded().transcribe(samples, primed(vocabulary, before.result() if before else None))
+        )
 
     async def finish_later(self, session_id: str, candidate: str, answer: HandsFreeAnswer) -> Transcribed:
         """`finish` on the speech thread (after the parts sent to it before), awaited."""
@@ -129,7 +134,9 @@ class BrowserVoice:
         if seconds < EMPTY_SECONDS:
             raise SpeechError("The recording is empty.", hint=RECORD_AGAIN)
         vocabulary, left, parts = answer.vocabulary, answer.parts.left, len(answer.parts.parts)
-        transcript = answer.parts.result(lambda rest: self._loaded().transcribe(rest, vocabulary))
+        transcript = answer.parts.result(
+            lambda rest, before: self._loaded().transcribe(rest, primed(vocabulary, before))
+        )
         recording = bytes(answer.decoder.data)
         kept = self._kept(session_id, candidate, measured(transcript, self.voice), seconds,
                           lambda: _decoded(recording))
