@@ -368,3 +368,19 @@ def test_hands_free_recordings_listened_to_are_bounded_and_the_least_recent_goes
     with pytest.raises(InputError, match="replaced, finished or idle"):
         answers.feed(("ada", "s1"), "0" * 20, 4000, data)  # the first went to make room
     assert not answers.feed(("ada", "s3"), "2" * 20, 4000, paused_answer[0][4000:8000]).over
+
+
+def test_deleting_a_session_drops_its_recording_still_being_listened_to(site: Site, recording: bytes) -> None:
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    csrf = csrf_of(ada, f"/interviews/{session_id}")
+    assert listen(ada, session_id, "d" * 24, 0, recording[: len(recording) // 2], csrf).status_code == 200
+    answers = site.client.app.state.hands_free_answers
+    assert len(answers) == 1
+    page = ada.get(f"/sessions/{session_id}/delete").text
+    token = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    deleted = ada.post(f"/sessions/{session_id}/delete", data={"csrf": token, "confirm": "delete"},
+                       follow_redirects=False)
+    assert deleted.status_code == 303, deleted.text
+    assert len(answers) == 0  # not kept until it has been idle for two minutes
+

@@ -96,6 +96,7 @@ def add_delete_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page)
             return RedirectResponse(f"/sessions/{session.id}", status_code=303)
         # and its recordings uploaded from the interview page but never sent as an answer
         await run_in_threadpool(request.app.state.browser_voice.forget_session, session.id)
+        request.app.state.hands_free_answers.forget_session((viewer.name, session.id))  # and one being listened to
         files = deleted.audio_files
         with_audio = f", with its {files} audio file{'' if files == 1 else 's'}" if files else ""
         request.session["flash"] = f"Session {deleted.session_id} deleted{with_audio}."
