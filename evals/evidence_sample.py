@@ -3,6 +3,7 @@
     .venv/bin/python evals/evidence_sample.py draw  [--n 80] [--seed 1]   # writes evals/data/evidence_sample.yaml
     .venv/bin/python evals/evidence_sample.py score                        # reads evals/data/evidence_judgements.yaml
     .venv/bin/python evals/evidence_sample.py estimate                     # every round's verdicts on today's quotes
+    .venv/bin/python evals/evidence_sample.py model                        # the confidence model's AUC on them
     .venv/bin/python evals/evidence_sample.py draw --source calibration    # a tuning sample: evidence_dev_sample.yaml
     .venv/bin/python evals/evidence_sample.py draw --source tuning         # tuning sets: evidence_tuning_sample.yaml
 
@@ -30,7 +31,8 @@ import yaml
 
 from mockinterviewer.bank.loader import load_bank
 from mockinterviewer.evals.judgements import Quoted, read_judgements
-from mockinterviewer.grading.rubric import RubricGrader
+from mockinterviewer.grading import quote_confidence
+from mockinterviewer.grading.rubric import RubricGrader, quote_candidates
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "evals" / "data" / "evidence_sample.yaml"
@@ -138,9 +140,28 @@ def estimate() -> None:
           f"criterion), the other {total - judged} at the newest round's {rest:.0%}: precision about {combined:.0%}")
 
 
+def model() -> None:
+    """How well the quote confidence model ranks the blind quotes readers judged (it was fitted on tuning quotes)."""
+    verdicts = _verdicts()
+    bank = load_bank(ROOT / "question_bank")
+    odds: dict[Quoted, float] = {}
+    for entry in _entries("blind"):
+        question = bank.question(entry["question_id"])
+        for kind in ("strong", "plain", "mediocre", "weak"):
+            for criterion_id, quote, features in quote_candidates(question, entry[kind]):
+                odds.setdefault((question.id, criterion_id, quote), quote_confidence.confidence(features))
+    scored = [(odds[key], shown) for key, shown in verdicts.items() if key in odds]
+    shown_odds = [p for p, shown in scored if shown]
+    other_odds = [p for p, shown in scored if not shown]
+    pairs = len(shown_odds) * len(other_odds)
+    wins = sum((p > q) + 0.5 * (p == q) for p in shown_odds for q in other_odds)
+    print(f"{len(scored)} of {len(verdicts)} judged blind quotes are still candidates of the grader; "
+          f"ROC AUC of the quote confidence model on them {wins / pairs:.3f}")
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("action", choices=["draw", "score", "estimate"])
+    parser.add_argument("action", choices=["draw", "score", "estimate", "model"])
     parser.add_argument("--n", type=int, default=80)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--judgements", type=Path, default=JUDGED)
@@ -150,5 +171,7 @@ if __name__ == "__main__":
         draw(args.n, args.seed, args.source)
     elif args.action == "score":
         score(args.judgements)
+    elif args.action == "model":
+        model()
     else:
         estimate()
