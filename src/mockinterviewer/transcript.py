@@ -206,7 +206,8 @@ class QuestionGrade(BaseModel):
     criteria: list[CriterionGrade]
     flags: list[str] = Field(
         default_factory=list,
-        description="Why an answer got no credit: no_answer, skipped, gibberish, off_topic, injection ...",
+        description="Why an answer got no credit (no_answer, skipped, gibberish, off_topic, injection ...), or "
+        "follow_up_skipped: graded on the answer given before a follow-up was skipped.",
     )
     gradable: bool = Field(default=True, description="False when there was not enough to grade.")
     summary: str = ""

@@ -304,3 +304,18 @@ def test_asking_for_more_questions_than_fit_says_so(tmp_path: Path, capsys: pyte
                        str(answers))
     assert code == 0
     assert "of the 20 questions asked for fit its 30 minutes" in out
+
+
+def test_an_answer_whose_follow_up_was_skipped_is_graded_and_says_so(tmp_path: Path,  # type: ignore[no-untyped-def]
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    story = ("I led the migration of our billing service from a monolith to three services; I wrote the plan, "
+             "split the work across four engineers, and we cut p99 latency from 900 ms to 200 ms in two quarters.")
+    answers = write_answers(tmp_path, [story, "/skip", "/skip", "/skip"])
+    code, out, _ = cli(capsys, "interview", "--round", "recruiter-screen", "--questions", "1", "--seed", "3",
+                       "--answers", str(answers), "--candidate", "ada")
+    assert code == 0, out
+    [summary] = session_json(capsys)
+    _, out, _ = cli(capsys, "report", summary["id"], "--format", "json")
+    [question] = json.loads(out)["questions"]
+    assert question["flags"] == ["follow_up_skipped"] and question["gradable"], question["flags"]
+    assert question["answer"].startswith("I led the migration")

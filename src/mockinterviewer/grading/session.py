@@ -9,6 +9,8 @@ from mockinterviewer.grading.base import Grader
 from mockinterviewer.grading.code import CodeVersion, code_grade
 from mockinterviewer.transcript import CriterionGrade, QuestionGrade, Session, Turn, TurnKind
 
+FOLLOW_UP_SKIPPED = "follow_up_skipped"
+
 
 def asked_questions(session: Session) -> list[tuple[str, str]]:
     """(round id, question id) of each question the interviewer actually asked, in order."""
@@ -81,8 +83,10 @@ def grade_session(session: Session, question_of: Callable[[str], Question], grad
         skipped = any(t.kind is TurnKind.SKIP for t in turns)
         if answers:
             grade = grader.grade(question, answers, round_id=round_id)
-            if skipped and "skipped" not in grade.flags:
-                grade = grade.model_copy(update={"flags": [*grade.flags, "skipped"]})
+            if skipped and FOLLOW_UP_SKIPPED not in grade.flags:
+                # answered, then a follow-up skipped: graded on what was said, and it says so (not "skipped",
+                # which is a question with no answer and no points)
+                grade = grade.model_copy(update={"flags": [*grade.flags, FOLLOW_UP_SKIPPED]})
         elif skipped:
             grade = ungraded(
                 question, round_id, flag="skipped", reason="Skipped: there is no answer to grade, so no points."
