@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from mockinterviewer.config import load_settings
+from mockinterviewer.speech.audio import SAMPLE_RATE, decode_bytes
 from mockinterviewer.speech.tts import EspeakTTS
 from mockinterviewer.transcript import Speaker, Turn, TurnKind
 from mockinterviewer.web import create_app
@@ -50,6 +51,23 @@ def test_the_current_question_is_spoken_as_a_wav_the_browser_may_keep(site: Site
     current = ada.get(f"/interviews/{session_id}/speech")
     assert current.status_code == 200 and current.headers["etag"] == response.headers["etag"]
     assert "no-cache" in current.headers["cache-control"]
+
+
+def test_the_words_come_as_opus_in_ogg_a_tenth_of_the_wav_where_the_page_asks(site: Site) -> None:
+    needs_espeak()
+    ada = logged_in(site, "ada")
+    session_id = start(ada)
+    index, _text = interviewer_message(site.store.load_session(session_id).turns) or (None, "")
+    address = f"/interviews/{session_id}/speech?turn={index}"
+    wav, ogg = ada.get(address), ada.get(f"{address}&format=ogg")
+    assert ogg.status_code == 200 and ogg.headers["content-type"] == "audio/ogg", ogg.text
+    assert ogg.content[:4] == b"OggS" and len(ogg.content) < len(wav.content) / 5
+    with wave.open(io.BytesIO(wav.content)) as sound:
+        wav_seconds = sound.getnframes() / sound.getframerate()
+    assert abs(decode_bytes(ogg.content).size / SAMPLE_RATE - wav_seconds) < 0.2  # the same words, whole
+    assert ogg.headers["etag"] != wav.headers["etag"]  # a browser never takes one for the other
+    wrong = ada.get(f"{address}&format=mp3<script>")
+    assert wrong.status_code == 400 and "come as wav or ogg" in wrong.json()["error"]
 
 
 def test_only_the_candidate_who_owns_the_session_hears_it(site: Site) -> None:

@@ -1,4 +1,5 @@
-"""The interviewer's words spoken by the server: `GET /interviews/{id}/speech`, a WAV of the current message.
+"""The interviewer's words spoken by the server: `GET /interviews/{id}/speech`, the current message as a WAV,
+or as Opus in Ogg (`&format=ogg`, about a tenth of the size) where the page finds the browser plays it.
 
 The message is what the voice page reads aloud: the interviewer's turns at the end of the session (the
 question, or a follow-up with what led to it), at most `MAX_SPOKEN_CHARS` characters (cut at a sentence or
@@ -21,12 +22,12 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from mockinterviewer.errors import SpeechError
 from mockinterviewer.safe_text import strip_controls
-from mockinterviewer.speech.audio import wav_bytes
+from mockinterviewer.speech.audio import encode, wav_bytes
 from mockinterviewer.speech.settings import VoiceSettings
 from mockinterviewer.speech.tts import EspeakTTS
 from mockinterviewer.store.accounts import Account
@@ -42,6 +43,9 @@ MAX_SPOKEN_CHARS = 1500  # about a minute and a half of espeak-ng at its usual r
 KEPT_SECONDS = 24 * 3600  # how long a browser keeps one message's sound
 NO_VOICE = "The server cannot speak the interviewer's words ({why}). Choose the browser voice, or read them."
 _SENTENCE_END = re.compile(r"[.?!](?=\s)")
+# what the page may ask for: WAV plays everywhere; Opus in Ogg is about a tenth of its size, and the page
+# asks for it where the browser says it plays it
+MEDIA_TYPES = {"wav": "audio/wav", "ogg": "audio/ogg"}
 
 Page = Callable[[Request, Account | None], Response]
 
@@ -84,17 +88,18 @@ class ServerVoice:
         """Why the server cannot speak, in words a candidate reads."""
         return "it is switched off on this server" if self.switched_off else "espeak-ng is not installed on it"
 
-    def etag(self, text: str) -> str:
-        """What identifies the sound of `text` (the same text in the same voice sounds the same)."""
-        said = f"{self.tts.voice}\0{self.tts.rate}\0{self.tts.word_gap}\0{text}"
+    def etag(self, text: str, fmt: str = "wav") -> str:
+        """What identifies the sound of `text` in `fmt` (the same text in the same voice sounds the same)."""
+        said = f"{self.tts.voice}\0{self.tts.rate}\0{self.tts.word_gap}\0{fmt}\0{text}"
         return '"' + hashlib.sha256(said.encode()).hexdigest()[:32] + '"'
 
-    def wav(self, text: str) -> bytes:
-        """`text` spoken, as a WAV file; SpeechError when the server has no voice or espeak-ng fails."""
+    def sound(self, text: str, fmt: str = "wav") -> bytes:
+        """`text` spoken, as a WAV file or Opus in Ogg (`MEDIA_TYPES`); SpeechError when the server has no
+        voice or espeak-ng fails."""
         if not self.available:
             raise SpeechError(NO_VOICE.format(why=self.why_not()))
         speech = self.tts.synthesize(text)
-        return wav_bytes(speech.samples, speech.rate)
+        return encode(speech.samples, "ogg", speech.rate) if fmt == "ogg" else wav_bytes(speech.samples, speech.rate)
 
 
 def add_speech_routes(app: FastAPI, web: Web, voice: VoiceSettings, *, not_found: Page) -> None:
@@ -109,24 +114,28 @@ def add_speech_routes(app: FastAPI, web: Web, voice: VoiceSettings, *, not_found
         return JSONResponse({"error": message}, status_code=status, headers={"cache-control": "no-store"})
 
     @app.get("/interviews/{session_id}/speech")
-    def speech(request: Request, session_id: str, turn: int | None = None) -> Response:  # in the thread pool
+    def speech(  # in the thread pool
+        request: Request, session_id: str, turn: int | None = None, fmt: str = Query("wav", alias="format")
+    ) -> Response:
         full_id = candidate_get(web, request, session_id, not_found=not_found)
         if isinstance(full_id, Response):
             return full_id
+        if fmt not in MEDIA_TYPES:
+            return error(400, f"The interviewer's words come as {' or '.join(MEDIA_TYPES)}, not {fmt[:20]!r}.")
         message = interviewer_message(web.interviews.store.load_session(full_id).turns, turn)
         if message is None or not message[1]:
             return error(404, "There are no interviewer's words to speak here.")
         _index, text = message
-        tag = server.etag(text)
+        tag = server.etag(text, fmt)
         caching = {"etag": tag, "cache-control": f"private, max-age={KEPT_SECONDS}, immutable" if turn is not None
                    else "private, no-cache", "vary": "cookie"}
         if tag in request.headers.get("if-none-match", ""):
             return Response(status_code=304, headers=caching)
         try:
-            data = server.wav(text)
+            data = server.sound(text, fmt)
         except SpeechError as exc:
             if server.available:  # espeak-ng is there but failed: the operator reads why in the log
                 log.warning("espeak-ng could not speak an interviewer's message: %s", exc.message)
                 return error(503, NO_VOICE.format(why="its speech program failed"))
             return error(503, exc.message)
-        return Response(data, media_type="audio/wav", headers=caching)
+        return Response(data, media_type=MEDIA_TYPES[fmt], headers=caching)
