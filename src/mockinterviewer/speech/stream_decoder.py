@@ -21,7 +21,9 @@ from mockinterviewer.errors import SpeechError
 from mockinterviewer.speech.audio import SAMPLE_RATE
 from mockinterviewer.speech.webm_stream import NotWebm, WebmPackets, is_webm
 
-__all__ = ["StreamDecoder"]
+__all__ = ["RECORD_AGAIN", "StreamDecoder"]
+
+RECORD_AGAIN = "Record again, or type your answer."  # what to do when a recording cannot be read
 
 HEADER_BYTES = 16 * 1024  # a recording whose container cannot be opened by this size is not audio we read
 UNREADABLE = "Cannot read the recording as audio"
@@ -64,11 +66,11 @@ class StreamDecoder:
         try:
             frames = self._webm.feed(chunk)
         except NotWebm as exc:
-            raise SpeechError(f"{UNREADABLE} ({exc}).", hint="Record again, or type your answer.") from None
+            raise SpeechError(f"{UNREADABLE} ({exc}).", hint=RECORD_AGAIN) from None
         track = self._webm.audio
         if self._codec is None and (track is None or not frames):  # the header is still coming
             if track is None and len(self.data) >= HEADER_BYTES:
-                raise SpeechError("The recording has no audio track.", hint="Record again, or type your answer.")
+                raise SpeechError("The recording has no audio track.", hint=RECORD_AGAIN)
             return np.zeros(0, np.int16)
         assert track is not None
         if track.codec != "A_OPUS":  # the walker decodes Opus only: read the container whole, as any other
@@ -83,7 +85,7 @@ class StreamDecoder:
         try:
             out = [self._decode(av.Packet(frame)) for frame in frames]
         except av.error.FFmpegError as exc:
-            raise SpeechError(f"{UNREADABLE} ({exc}).", hint="Record again, or type your answer.") from None
+            raise SpeechError(f"{UNREADABLE} ({exc}).", hint=RECORD_AGAIN) from None
         return np.concatenate(out) if out else np.zeros(0, np.int16)
 
     def _demuxed(self) -> np.ndarray:
@@ -95,11 +97,11 @@ class StreamDecoder:
         except (av.error.FFmpegError, OSError, ValueError) as exc:
             if len(self.data) < HEADER_BYTES:
                 return np.zeros(0, np.int16)  # the container's header may not have arrived whole yet
-            raise SpeechError(f"{UNREADABLE} ({exc}).", hint="Record again, or type your answer.") from None
+            raise SpeechError(f"{UNREADABLE} ({exc}).", hint=RECORD_AGAIN) from None
         try:
             with container:
                 if not container.streams.audio:
-                    raise SpeechError("The recording has no audio track.", hint="Record again, or type your answer.")
+                    raise SpeechError("The recording has no audio track.", hint=RECORD_AGAIN)
                 stream = container.streams.audio[0]
                 if self._codec is None:
                     self._codec = _decoder_like(stream.codec_context)
@@ -109,7 +111,7 @@ class StreamDecoder:
                 out = [self._decode(packet) for packet in fresh]
                 self._decoded += len(fresh)
         except av.error.FFmpegError as exc:
-            raise SpeechError(f"{UNREADABLE} ({exc}).", hint="Record again, or type your answer.") from None
+            raise SpeechError(f"{UNREADABLE} ({exc}).", hint=RECORD_AGAIN) from None
         return np.concatenate(out) if out else np.zeros(0, np.int16)
 
     def _decode(self, packet: Any) -> np.ndarray:

@@ -47,6 +47,7 @@ from mockinterviewer.speech.audio import SAMPLE_RATE, decode_bytes, encode
 from mockinterviewer.speech.piecewise import MIN_PART_SECONDS, primed
 from mockinterviewer.speech.pipeline import Heard, measured, transcribe_samples
 from mockinterviewer.speech.settings import VoiceSettings, load_voice_settings
+from mockinterviewer.speech.stream_decoder import RECORD_AGAIN
 from mockinterviewer.speech.stt import Transcriber, Transcript
 from mockinterviewer.transcript import SessionStatus
 from mockinterviewer.web.answer_end import HandsFreeAnswer, HandsFreeAnswers
@@ -65,7 +66,6 @@ PENDING_FOLDER = "browser-voice"
 PENDING_SECONDS = 24 * 3600  # a recording not sent within a day is deleted
 TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 LISTENING = (Step.LISTEN_ANSWER, Step.LISTEN_CANDIDATE_QUESTION)
-RECORD_AGAIN = "Record again, or type your answer."
 EMPTY_SECONDS = 0.2  # a recording shorter than this holds nothing to transcribe
 STOP_BY_HAND = "Press \u201cStop and transcribe\u201d when you are done."
 
@@ -118,9 +118,7 @@ class BrowserVoice:
     ) -> Future[Transcript]:
         """A part of a hands-free answer (`web.answer_end`), transcribed on the speech thread, primed with the
         part before it (done by then: the thread takes its work in order)."""
-        return self._worker.submit(
-            lambda: self._loaded().transcribe(samples, primed(vocabulary, before.result() if before else None))
-        )
+        return self._worker.submit(lambda: self._part(samples, vocabulary, before.result() if before else None))
 
     async def finish_later(self, session_id: str, candidate: str, answer: HandsFreeAnswer) -> Transcribed:
         """`finish` on the speech thread (after the parts sent to it before), awaited."""
@@ -134,14 +132,16 @@ class BrowserVoice:
         if seconds < EMPTY_SECONDS:
             raise SpeechError("The recording is empty.", hint=RECORD_AGAIN)
         vocabulary, left, parts = answer.vocabulary, answer.parts.left, len(answer.parts.parts)
-        transcript = answer.parts.result(
-            lambda rest, before: self._loaded().transcribe(rest, primed(vocabulary, before))
-        )
+        transcript = answer.parts.result(lambda rest, before: self._part(rest, vocabulary, before))
         recording = bytes(answer.decoder.data)
         kept = self._kept(session_id, candidate, measured(transcript, self.voice), seconds,
                           lambda: _decoded(recording))
         last = left >= MIN_PART_SECONDS * SAMPLE_RATE
         return replace(kept, parts=parts + last, last_part_seconds=left / SAMPLE_RATE)
+
+    def _part(self, samples: np.ndarray, vocabulary: str, before: Transcript | None) -> Transcript:
+        """One part of a hands-free answer transcribed, primed with the question and the part before it."""
+        return self._loaded().transcribe(samples, primed(vocabulary, before))
 
     def _loaded(self) -> Transcriber:
         if self._transcriber is None:
@@ -269,7 +269,7 @@ def _refused_size(request: Request, limit: int, what: str) -> JSONResponse | Non
     """411 or 413 with a message for a post that does not say its size or says more than `limit` bytes."""
     length = request.headers.get("content-length", "")
     if not length.isdigit():
-        return _error(411, f"The {what} did not say its size. Record again, or type your answer.")
+        return _error(411, f"The {what} did not say its size. {RECORD_AGAIN}")
     if int(length) > limit:
         return _error(413, f"The {what} is larger than {limit // (1024 * 1024)} MB. Record a shorter answer, or "
                            "type it.")
@@ -302,7 +302,7 @@ def add_voice_routes(app: FastAPI, web: Web, *, not_found: Page, refused: Page) 
             return posted
         upload = posted.form.get("audio")
         if not isinstance(upload, UploadFile):
-            return _error(400, "No recording came with the upload. Record again, or type your answer.")
+            return _error(400, f"No recording came with the upload. {RECORD_AGAIN}")
         data = await upload.read(MAX_UPLOAD_BYTES + 1)
         if len(data) > MAX_UPLOAD_BYTES:
             return _error(413, "The recording is too large. Record a shorter answer, or type it.")
